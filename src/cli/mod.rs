@@ -1,0 +1,161 @@
+//! The headless command line: `validate` (and `explain`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{decode, Document};
+use crate::schema::Platform;
+use crate::validate::{self, render, Kind, Options};
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(name = "authproxy-manager", version, about = "Configuration manager for the Duo Authentication Proxy")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check authproxy.cfg files the way the proxy's own checker does, and more.
+    Validate(ValidateArgs),
+    /// Explain a finding kind, e.g. `explain UnpairedKey`.
+    Explain {
+        /// A kind name as printed in brackets, e.g. MissingKey.
+        kind: String,
+    },
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Whose semantics apply (default: this host's).
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The proxy's install directory, for relative file paths and SSO enrollment
+    /// (default: the folder above `conf/` when the file lives in one).
+    #[arg(long)]
+    pub install_dir: Option<PathBuf>,
+    /// Files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// `--platform` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlatformArg {
+    /// Windows semantics (DPAPI, sspi, ANSI code page).
+    Windows,
+    /// Linux semantics.
+    Linux,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style lines with the source and a caret.
+    Text,
+    /// One JSON array with an object per file.
+    Json,
+}
+
+/// Runs the command line; returns the process exit status.
+#[must_use]
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Validate(args) => validate_files(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()),
+        Command::Explain { kind } => explain(&kind),
+    }
+}
+
+fn explain(kind: &str) -> ExitCode {
+    match Kind::ALL.iter().find(|k| k.name().eq_ignore_ascii_case(kind)) {
+        Some(k) => {
+            println!("{} ({} by default)\n\n{}", k.name(), k.default_severity().as_str(), k.explain().trim_end());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: unknown kind {kind:?}; known kinds: {}",
+                Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The install directory implied by a config path: `<install>/conf/authproxy.cfg` → `<install>`.
+#[must_use]
+pub fn inferred_install_dir(file: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(file).ok()?;
+    let conf = absolute.parent()?;
+    (conf.file_name()? == "conf").then(|| conf.parent().map(Path::to_path_buf)).flatten()
+}
+
+/// Validates each file and writes the report; 0 clean, 1 errors found, 2 a file could not be read.
+pub fn validate_files(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let platform = match args.platform {
+        Some(PlatformArg::Windows) => Platform::Windows,
+        Some(PlatformArg::Linux) => Platform::Linux,
+        None => Platform::host(),
+    };
+    let mut io_failed = false;
+    let mut found_errors = false;
+    let mut json = Vec::new();
+    for file in &args.files {
+        let shown = file.display().to_string();
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot read {shown}: {e}");
+                io_failed = true;
+                continue;
+            }
+        };
+        let decoded = decode(&bytes);
+        let doc = Document::parse(&decoded.text);
+        let options = Options {
+            platform: Some(platform),
+            install_dir: args.install_dir.clone().or_else(|| inferred_install_dir(file)),
+            encoding: Some(decoded.encoding),
+            ..Options::default()
+        };
+        let diagnostics = validate::validate(&doc, &options);
+        found_errors |= validate::has_errors(&diagnostics);
+        match args.format {
+            Format::Text => {
+                let _ = out.write_all(render::text(&shown, &doc, &diagnostics).as_bytes());
+                let errors = diagnostics.iter().filter(|d| d.severity == validate::Severity::Error).count();
+                let warnings = diagnostics.iter().filter(|d| d.severity == validate::Severity::Warning).count();
+                let _ = writeln!(
+                    out,
+                    "{shown}: {errors} error(s), {warnings} warning(s) ({} semantics)",
+                    platform.as_str()
+                );
+            }
+            Format::Json => {
+                let report = render::file_report(&shown, &doc, &diagnostics);
+                json.push(serde_json::to_value(&report).unwrap_or(serde_json::Value::Null));
+            }
+        }
+    }
+    if args.format == Format::Json {
+        let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".to_string());
+        let _ = writeln!(out, "{text}");
+    }
+    if io_failed {
+        ExitCode::from(2)
+    } else if found_errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

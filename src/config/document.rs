@@ -1,0 +1,317 @@
+//! The semantic view: sections in file order, each with its entries and their spans.
+
+use super::parser::{classify, is_py_space, Line, LineKind, SyntaxError};
+use crate::text::{LineIndex, TextRange};
+
+/// One `key = value` with every position an editor or validator needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The key as written (case kept).
+    pub key: String,
+    /// The key lower-cased, as the proxy sees it.
+    pub name: String,
+    /// Where the key is written.
+    pub key_range: TextRange,
+    /// The `=` or `:`.
+    pub delimiter: TextRange,
+    /// The value as the proxy sees it: continuation lines joined with `\n`.
+    pub value: String,
+    /// Where the value is written, from its first character to the end of its
+    /// last continuation line (empty, after the delimiter, when there is no value).
+    pub value_range: TextRange,
+    /// 0-based line of the key.
+    pub line: usize,
+    /// 0-based last line belonging to this entry (its last continuation line).
+    pub last_line: usize,
+}
+
+impl Entry {
+    /// From the key to the end of the value.
+    #[must_use]
+    pub fn range(&self) -> TextRange {
+        self.key_range.cover(self.value_range).cover(self.delimiter)
+    }
+
+    /// Whether the value spans several lines.
+    #[must_use]
+    pub fn is_multiline(&self) -> bool {
+        self.last_line > self.line
+    }
+}
+
+/// One `[section]` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The name as written between the brackets.
+    pub name: String,
+    /// Where the name is written.
+    pub name_range: TextRange,
+    /// From `[` to `]`.
+    pub header_range: TextRange,
+    /// 0-based line of the header.
+    pub line: usize,
+    /// 0-based line after the last line of this block (the next header's line, or the line count).
+    pub end_line: usize,
+    /// Entries in file order, duplicates kept.
+    pub entries: Vec<Entry>,
+}
+
+impl Section {
+    /// Whether this is the special `[DEFAULT]` block whose keys reach every section.
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        self.name == "DEFAULT"
+    }
+
+    /// The first entry with this lower-case name.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+
+    /// The value of the first entry with this lower-case name.
+    #[must_use]
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(|e| e.value.as_str())
+    }
+}
+
+/// A parsed `authproxy.cfg`: the exact text, every line classified, the sections and the load errors.
+///
+/// Parsing never fails; [`Document::to_text`] gives back the input byte for byte.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    /// Every physical line, in order; their ranges tile the text exactly.
+    pub lines: Vec<Line>,
+    /// Every `[section]` block in file order (including `[DEFAULT]`).
+    pub sections: Vec<Section>,
+    /// Entries written before the first section header (a load error).
+    pub orphans: Vec<Entry>,
+    /// Problems that stop the proxy from loading the file.
+    pub errors: Vec<SyntaxError>,
+    /// Byte ↔ line/column conversion.
+    pub line_index: LineIndex,
+}
+
+impl Document {
+    /// Parses `text`. Never fails; problems end up in [`Document::errors`].
+    #[must_use]
+    pub fn parse(text: &str) -> Self {
+        let classified = classify(text);
+        let mut sections: Vec<Section> = Vec::new();
+        let mut orphans = Vec::new();
+        let mut current: Option<EntryBuilder> = None;
+
+        let finish = |builder: Option<EntryBuilder>, sections: &mut Vec<Section>, orphans: &mut Vec<Entry>| {
+            if let Some(b) = builder {
+                let entry = b.build(text);
+                match sections.last_mut() {
+                    Some(section) => section.entries.push(entry),
+                    None => orphans.push(entry),
+                }
+            }
+        };
+
+        for (index, line) in classified.lines.iter().enumerate() {
+            match &line.kind {
+                LineKind::Header { name, brackets, .. } => {
+                    finish(current.take(), &mut sections, &mut orphans);
+                    if let Some(previous) = sections.last_mut() {
+                        previous.end_line = index;
+                    }
+                    sections.push(Section {
+                        name: name.slice(text).to_string(),
+                        name_range: *name,
+                        header_range: *brackets,
+                        line: index,
+                        end_line: classified.lines.len(),
+                        entries: Vec::new(),
+                    });
+                }
+                LineKind::Entry { key, delimiter, value } => {
+                    finish(current.take(), &mut sections, &mut orphans);
+                    current = Some(EntryBuilder {
+                        key: *key,
+                        delimiter: *delimiter,
+                        parts: vec![*value],
+                        value_range: if value.is_empty() { TextRange::empty(delimiter.end) } else { *value },
+                        line: index,
+                        last_line: index,
+                    });
+                }
+                LineKind::Continuation { value } => {
+                    if let Some(b) = current.as_mut() {
+                        b.parts.push(*value);
+                        b.value_range = if b.value_range.is_empty() && b.parts.len() == 2 && b.parts[0].is_empty() {
+                            *value
+                        } else {
+                            b.value_range.cover(*value)
+                        };
+                        b.last_line = index;
+                    }
+                }
+                LineKind::Blank => {
+                    if let Some(b) = current.as_mut() {
+                        b.parts.push(TextRange::empty(line.content.start));
+                    }
+                }
+                LineKind::Comment { .. } | LineKind::Invalid => {}
+            }
+        }
+        finish(current.take(), &mut sections, &mut orphans);
+
+        Self {
+            text: text.to_string(),
+            lines: classified.lines,
+            sections,
+            orphans,
+            errors: classified.errors,
+            line_index: LineIndex::new(text),
+        }
+    }
+
+    /// The exact text parsed.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Rebuilds the text from the lines: identical to the input, byte for byte.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        self.lines.iter().map(|l| l.full().slice(&self.text)).collect()
+    }
+
+    /// Whether the proxy would load this file (no load errors).
+    #[must_use]
+    pub fn loads(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Sections other than `[DEFAULT]`.
+    pub fn regular_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| !s.is_default())
+    }
+
+    /// The first section with exactly this name.
+    #[must_use]
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+
+    /// The index of the section whose block contains 0-based `line`.
+    #[must_use]
+    pub fn section_at_line(&self, line: usize) -> Option<usize> {
+        self.sections.iter().position(|s| s.line <= line && line < s.end_line)
+    }
+
+    /// 1-based line/column of a byte offset.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> crate::text::LineCol {
+        self.line_index.line_col(&self.text, offset)
+    }
+
+    /// The line break most lines use (`\r\n` or `\n`); `\n` when there is none.
+    #[must_use]
+    pub fn dominant_eol(&self) -> &str {
+        let (mut crlf, mut lf, mut cr) = (0, 0, 0);
+        for line in &self.lines {
+            match line.eol.slice(&self.text) {
+                "\r\n" => crlf += 1,
+                "\n" => lf += 1,
+                "\r" => cr += 1,
+                _ => {}
+            }
+        }
+        if crlf > lf && crlf >= cr {
+            "\r\n"
+        } else if cr > lf && cr > crlf {
+            "\r"
+        } else {
+            "\n"
+        }
+    }
+}
+
+struct EntryBuilder {
+    key: TextRange,
+    delimiter: TextRange,
+    parts: Vec<TextRange>,
+    value_range: TextRange,
+    line: usize,
+    last_line: usize,
+}
+
+impl EntryBuilder {
+    fn build(self, text: &str) -> Entry {
+        let joined: Vec<&str> = self.parts.iter().map(|r| r.slice(text)).collect();
+        let value = joined.join("\n").trim_end_matches(is_py_space).to_string();
+        let key = self.key.slice(text).to_string();
+        Entry {
+            name: key.to_lowercase(),
+            key,
+            key_range: self.key,
+            delimiter: self.delimiter,
+            value,
+            value_range: self.value_range,
+            line: self.line,
+            last_line: self.last_line,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_and_entries_with_spans() {
+        let text = "; c\r\n[main]\r\nDebug = true\r\n\r\n[ad_client2]\r\nhost=dc1\r\n";
+        let doc = Document::parse(text);
+        assert_eq!(doc.to_text(), text);
+        assert_eq!(doc.sections.len(), 2);
+        let main = &doc.sections[0];
+        assert_eq!(main.name, "main");
+        assert_eq!(main.end_line, 4);
+        let debug = &main.entries[0];
+        assert_eq!(debug.key, "Debug");
+        assert_eq!(debug.name, "debug");
+        assert_eq!(debug.value, "true");
+        assert_eq!(debug.value_range.slice(text), "true");
+        assert_eq!(doc.sections[1].value("host"), Some("dc1"));
+        assert_eq!(doc.dominant_eol(), "\r\n");
+    }
+
+    #[test]
+    fn multiline_values_join_like_python() {
+        let text = "[s]\nfilter=(&\n  (a=b)\n\n  ; comment\n  (c=d))\n\nnext=1\n";
+        let doc = Document::parse(text);
+        let e = &doc.sections[0].entries[0];
+        assert_eq!(e.value, "(&\n(a=b)\n\n(c=d))");
+        assert_eq!(e.line, 1);
+        assert_eq!(e.last_line, 5);
+        assert!(e.value_range.slice(text).starts_with("(&"));
+        assert!(e.value_range.slice(text).ends_with("(c=d))"));
+        assert_eq!(doc.sections[0].entries[1].value, "1");
+    }
+
+    #[test]
+    fn empty_value_has_an_empty_range_after_the_delimiter() {
+        let text = "[s]\nk=\n";
+        let doc = Document::parse(text);
+        let e = &doc.sections[0].entries[0];
+        assert_eq!(e.value, "");
+        assert_eq!(e.value_range, TextRange::empty(6));
+    }
+
+    #[test]
+    fn orphans_and_missing_final_newline() {
+        let text = "k=v\n[s]\nx=1";
+        let doc = Document::parse(text);
+        assert_eq!(doc.orphans.len(), 1);
+        assert!(!doc.loads());
+        assert_eq!(doc.to_text(), text);
+        assert_eq!(doc.sections[0].value("x"), Some("1"));
+    }
+}

@@ -1,0 +1,17 @@
+//! # authproxy-manager
+//!
+//! A configuration manager for the Duo Authentication Proxy's `authproxy.cfg`.
+//!
+//! Invariants:
+//! - Parsing never fails: [`config::parse`] returns a document plus load errors,
+//!   and printing the document gives back the input byte for byte.
+//! - The library has no GUI dependency; offsets are UTF-8 byte ranges
+//!   ([`text::TextRange`]), converted to lines and columns only at the edges.
+//! - One schema table ([`schema::keys::KEYS`]) drives validation, completion and help.
+//! - No finding, report or log line ever contains a secret value.
+
+pub mod cli;
+pub mod config;
+pub mod schema;
+pub mod text;
+pub mod validate;

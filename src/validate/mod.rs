@@ -1,0 +1,107 @@
+//! The validator: every per-section and cross-section rule of Duo's 5.0.0
+//! checker, plus what that checker misses.
+//!
+//! Input is a parsed [`Document`]; output is a list of [`Diagnostic`]s sorted
+//! by position. Validation never fails and never prints a secret.
+
+pub mod diagnostic;
+pub mod render;
+mod rules;
+mod similar;
+mod view;
+
+use std::path::PathBuf;
+
+pub use diagnostic::{Diagnostic, Fix, Kind, Severity};
+
+use crate::config::{Document, Encoding};
+use crate::schema::Platform;
+
+/// Decrypts `*_protected` values, to tell whether they are usable on this machine.
+///
+/// Implementations report success or failure only; the validator never sees plaintext.
+pub trait ProtectedValueCheck {
+    /// Checks that `base64_blob` decrypts with the proxy's parameters.
+    ///
+    /// # Errors
+    /// A short reason (without the value) when it does not decrypt.
+    fn check(&self, base64_blob: &str) -> Result<(), String>;
+}
+
+/// Whether the SSO enrollment step has been run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SsoEnrollment {
+    /// Look for the secrets store on this host (and under the install directory).
+    #[default]
+    Detect,
+    /// Known to be enrolled.
+    Enrolled,
+    /// Known not to be enrolled.
+    NotEnrolled,
+}
+
+/// How to validate.
+#[derive(Clone, Default)]
+pub struct Options<'a> {
+    /// Whose semantics apply; `None` means the host's platform.
+    pub platform: Option<Platform>,
+    /// The proxy's install directory, for relative file paths and the SSO secrets store.
+    pub install_dir: Option<PathBuf>,
+    /// How the file's bytes were decoded.
+    pub encoding: Option<Encoding>,
+    /// Decrypts `*_protected` values (Windows with DPAPI); `None` when this host cannot.
+    pub protected_values: Option<&'a dyn ProtectedValueCheck>,
+    /// SSO enrollment state.
+    pub sso_enrollment: SsoEnrollment,
+    /// Keep checking sections even when the proxy could not load the file
+    /// (useful while typing; the CLI follows the proxy and stops).
+    pub continue_after_load_error: bool,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("platform", &self.platform)
+            .field("install_dir", &self.install_dir)
+            .field("encoding", &self.encoding)
+            .field("protected_values", &self.protected_values.is_some())
+            .field("sso_enrollment", &self.sso_enrollment)
+            .field("continue_after_load_error", &self.continue_after_load_error)
+            .finish()
+    }
+}
+
+impl Options<'_> {
+    /// The platform whose semantics apply.
+    #[must_use]
+    pub fn platform(&self) -> Platform {
+        self.platform.unwrap_or_else(Platform::host)
+    }
+}
+
+/// Validates `doc`, returning findings sorted by position, then kind.
+#[must_use]
+pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::load::check(doc, options, &mut out);
+    let load_failed = out.iter().any(|d| d.kind == Kind::LoadError);
+    if !load_failed || options.continue_after_load_error {
+        let views = view::build(doc);
+        rules::sections::check(doc, &views, options, &mut out);
+        for v in &views {
+            rules::keys::check(doc, v, options, &mut out);
+            rules::section_rules::check(doc, v, &views, options, &mut out);
+        }
+        rules::cross::check(doc, &views, &mut out);
+        rules::protected::check(doc, &views, options, &mut out);
+    }
+    out.sort_by(|a, b| (a.range.start, a.range.end, a.kind).cmp(&(b.range.start, b.range.end, b.kind)));
+    out.dedup();
+    out
+}
+
+/// Whether any finding is an error.
+#[must_use]
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}

@@ -1,0 +1,124 @@
+//! Renders findings for people (compiler style) and for programs (JSON).
+
+use serde::Serialize;
+
+use super::{Diagnostic, Kind};
+use crate::config::Document;
+
+/// A finding with its range turned into 1-based line/column positions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Located<'a> {
+    /// Kind name.
+    pub kind: &'static str,
+    /// `error`, `warning` or `info`.
+    pub severity: &'static str,
+    /// Section, or for cross-section findings the first section involved.
+    pub section: Option<&'a str>,
+    /// Found by a cross-section rule.
+    pub cross_section: bool,
+    /// Keys involved.
+    pub keys: &'a [String],
+    /// 1-based start line.
+    pub line: usize,
+    /// 1-based start column (characters).
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based column just past the end (characters).
+    pub end_column: usize,
+    /// What is wrong and what to do.
+    pub message: &'a str,
+}
+
+/// Positions a finding in `doc`.
+#[must_use]
+pub fn locate<'a>(doc: &Document, d: &'a Diagnostic) -> Located<'a> {
+    let start = doc.line_col(d.range.start);
+    let end = doc.line_col(d.range.end);
+    Located {
+        kind: d.kind.name(),
+        severity: d.severity.as_str(),
+        section: d.section.as_deref(),
+        cross_section: d.cross_section,
+        keys: &d.keys,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        message: &d.message,
+    }
+}
+
+/// One file's report in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct FileReport<'a> {
+    /// The path as given.
+    pub file: &'a str,
+    /// Whether the proxy could load the file.
+    pub loaded: bool,
+    /// Findings in position order.
+    pub diagnostics: Vec<Located<'a>>,
+}
+
+/// Builds the JSON report of one file.
+#[must_use]
+pub fn file_report<'a>(file: &'a str, doc: &Document, diagnostics: &'a [Diagnostic]) -> FileReport<'a> {
+    FileReport {
+        file,
+        loaded: !diagnostics.iter().any(|d| d.kind == Kind::LoadError),
+        diagnostics: diagnostics.iter().map(|d| locate(doc, d)).collect(),
+    }
+}
+
+/// `file:line:col: severity[Kind]: message`, then the source line and a caret under the range.
+#[must_use]
+pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let at = locate(doc, d);
+        out.push_str(&format!("{file}:{}:{}: {}[{}]: {}\n", at.line, at.column, at.severity, at.kind, d.message));
+        let line_index = at.line - 1;
+        if let Some(line) = doc.lines.get(line_index) {
+            let source = line.content.slice(doc.text());
+            let shown = mask_line(doc, line_index, source);
+            let width = if at.end_line == at.line { at.end_column.saturating_sub(at.column).max(1) } else { 1 };
+            let gutter = at.line.to_string();
+            out.push_str(&format!("{gutter} | {shown}\n"));
+            out.push_str(&format!(
+                "{} | {}{}\n",
+                " ".repeat(gutter.len()),
+                " ".repeat(at.column - 1),
+                "^".repeat(width)
+            ));
+        }
+        if let Some(fix) = &d.fix {
+            out.push_str(&format!("  fix: {}\n", fix.title));
+        }
+    }
+    out
+}
+
+/// A source line with any secret value replaced by asterisks of the same length.
+#[must_use]
+pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> String {
+    let Some(line) = doc.lines.get(line_index) else { return source.to_string() };
+    let mut entries = doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter());
+    if !entries.any(|e| e.line <= line_index && line_index <= e.last_line && is_secret_key(&e.name)) {
+        return source.to_string();
+    }
+    match &line.kind {
+        crate::config::LineKind::Entry { value, .. } | crate::config::LineKind::Continuation { value } => {
+            let start = value.start - line.content.start;
+            let end = value.end - line.content.start;
+            let masked_len = source.get(start..end).map_or(0, |v| v.chars().count());
+            format!("{}{}{}", &source[..start], "*".repeat(masked_len), &source[end..])
+        }
+        _ => source.to_string(),
+    }
+}
+
+/// Whether a key holds a secret in any section type (checked by name, so unknown sections are covered too).
+#[must_use]
+pub fn is_secret_key(name: &str) -> bool {
+    crate::schema::SectionType::ALL.iter().any(|t| crate::schema::find_key(*t, name).is_some_and(|m| m.spec.secret))
+}

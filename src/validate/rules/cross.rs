@@ -1,0 +1,366 @@
+//! Cross-section rules (fact sheet §7), plus listener clashes the checker misses.
+
+use std::net::IpAddr;
+
+use super::{checker_bool, value_range};
+use crate::config::Document;
+use crate::schema::types::{parse_ip_range, ranges_overlap};
+use crate::schema::{find_key, Role, SectionType};
+use crate::text::TextRange;
+use crate::validate::view::View;
+use crate::validate::{Diagnostic, Kind};
+
+pub fn check(doc: &Document, views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let _ = doc;
+    client_mapping(views, out);
+    main_http_proxy_conflict(views, out);
+    radius_contention(views, out);
+    ldap_port_collisions(views, out);
+    fips_minimum_tls(views, out);
+    tcp_listener_clash(views, out);
+}
+
+/// Names of client sections as the checker lists them: the case-sensitive substring `client`.
+fn client_sections<'a>(views: &'a [View<'_>]) -> Vec<&'a str> {
+    views.iter().map(View::name).filter(|n| n.contains("client")).collect()
+}
+
+/// Resolves a server section's client the way the proxy does; lower-cased.
+fn resolve_client(view: &View<'_>, views: &[View<'_>]) -> Option<String> {
+    if let Some(forced) = view.forced_client {
+        return Some(forced.value.to_lowercase());
+    }
+    if let Some(own) = view.value("client") {
+        return Some(own.to_lowercase());
+    }
+    if view.name().to_lowercase().starts_with("ldap_server") {
+        let ad: Vec<&str> =
+            views.iter().map(View::name).filter(|n| n.to_lowercase().starts_with("ad_client")).collect();
+        if let [only] = ad.as_slice() {
+            return Some(only.to_lowercase());
+        }
+    }
+    let main = views.iter().find(|v| v.name().eq_ignore_ascii_case("main"));
+    if let Some(client) = main.and_then(|m| m.value("client")) {
+        return Some(client.to_lowercase());
+    }
+    if let [only] = client_sections(views).as_slice() {
+        return Some(only.to_lowercase());
+    }
+    None
+}
+
+fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let clients = client_sections(views);
+    for view in views.iter().filter(|v| v.ty.is_some() && v.role() == Role::Server) {
+        let name = view.name();
+        let lower = name.to_lowercase();
+        let duo_only = view.ty == Some(SectionType::RadiusServerDuoOnly);
+        if duo_only {
+            if let Some(client) = view.get("client") {
+                out.push(
+                    Diagnostic::new(
+                        Kind::IneffectiveConfig,
+                        client.key_range,
+                        format!("[{name}] does no primary authentication, so its client key has no effect. Remove it."),
+                    )
+                    .in_section(name)
+                    .cross()
+                    .with_keys(["client"]),
+                );
+            }
+            if lower == "radius_server_duo_only" {
+                continue;
+            }
+        }
+        let resolved = resolve_client(view, views);
+        let range = view.forced_client.or_else(|| view.get("client")).map_or(view.section.header_range, value_range);
+        let resolved_name = resolved.clone().unwrap_or_default();
+        if !clients.contains(&resolved_name.as_str()) {
+            let mut message = match &resolved {
+                Some(c) => format!("[{name}] uses client {c}, but there is no [{c}] client section."),
+                None => format!("[{name}] names no client section and none can be chosen automatically."),
+            };
+            if let Some(c) = &resolved {
+                if let Some(real) = views.iter().map(View::name).find(|n| n.to_lowercase() == *c && *n != c.as_str()) {
+                    message.push_str(&format!(
+                        " A section [{real}] exists, but the checker matches client names in lower case only; \
+                         rename the section to [{c}]."
+                    ));
+                }
+            }
+            if duo_only {
+                message.push_str(
+                    " Duo's 5.0.0 checker exempts only the section named exactly [radius_server_duo_only]; \
+                     numbered copies still need a resolvable client.",
+                );
+            } else {
+                let available = if clients.is_empty() { "none".to_string() } else { clients.join(", ") };
+                message.push_str(&format!(
+                    " Set client= to one of the client sections ({available}), or add the missing section."
+                ));
+            }
+            out.push(
+                Diagnostic::new(Kind::InvalidClientServerMapping, range, message)
+                    .in_section(name)
+                    .cross()
+                    .with_keys(["client"]),
+            );
+            continue;
+        }
+        if view.ty == Some(SectionType::LdapServerAuto) && !resolved_name.starts_with("ad_client") {
+            out.push(
+                Diagnostic::new(
+                    Kind::InvalidClientServerMapping,
+                    range,
+                    format!("[{name}] is an LDAP listener, so its client must be an [ad_client] section, not [{resolved_name}]."),
+                )
+                .in_section(name)
+                .cross()
+                .with_keys(["client"]),
+            );
+        }
+        if let Some(pass) = view.get("pass_through_attr_names") {
+            if !resolved_name.starts_with("radius_client") {
+                out.push(
+                    Diagnostic::new(
+                        Kind::KeyInvalidWithClient,
+                        pass.key_range,
+                        format!(
+                            "pass_through_attr_names copies RADIUS attributes from a RADIUS server's reply, so it \
+                             only works when the client is a [radius_client] section; [{name}] uses \
+                             [{resolved_name}]. Remove it, or use a radius_client."
+                        ),
+                    )
+                    .in_section(name)
+                    .cross()
+                    .with_keys(["pass_through_attr_names", "client"]),
+                );
+            }
+        }
+    }
+}
+
+fn main_http_proxy_conflict(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let Some(main) = views.iter().find(|v| v.name() == "main") else { return };
+    let Some(host) = main.get("http_proxy_host") else { return };
+    for section in views.iter().filter(|v| v.name().to_lowercase().starts_with("http_proxy")) {
+        out.push(
+            Diagnostic::new(
+                Kind::KeyIncompatibleWithSection,
+                host.key_range,
+                format!(
+                    "[main] http_proxy_host sends this proxy's Duo traffic through another web proxy, while \
+                     [{}] makes this proxy a web proxy for others; the two cannot be combined. Remove one.",
+                    section.name()
+                ),
+            )
+            .in_section("main")
+            .cross()
+            .with_keys(["http_proxy_host".to_string(), section.name().to_string()]),
+        );
+    }
+}
+
+fn port_of(view: &View<'_>, key: &str, default: u32) -> Option<u32> {
+    match view.value(key) {
+        None => Some(default),
+        Some(v) => v.parse().ok(),
+    }
+}
+
+fn same_interface(a: &str, b: &str) -> bool {
+    a == "*" || b == "*" || a == b
+}
+
+fn radius_contention(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let servers: Vec<&View<'_>> = views.iter().filter(|v| v.ty.is_some_and(SectionType::is_radius_server)).collect();
+    for (i, later) in servers.iter().enumerate() {
+        for earlier in &servers[..i] {
+            let (Some(p1), Some(p2)) = (port_of(later, "port", 1812), port_of(earlier, "port", 1812)) else { continue };
+            let (i1, i2) = (later.interface().unwrap_or("*"), earlier.interface().unwrap_or("*"));
+            if p1 != p2 || !same_interface(i1, i2) {
+                continue;
+            }
+            if let Some((ip_later, ip_earlier)) = first_overlap(later, earlier) {
+                let (entry, ip1) = ip_later;
+                out.push(
+                    Diagnostic::new(
+                        Kind::NetworkContention,
+                        entry.key_range.cover(entry.value_range),
+                        format!(
+                            "[{}] and [{}] both listen on UDP port {p1} (interface {}) and both accept RADIUS \
+                             clients in {} / {}. The proxy hands a request to the first matching section in \
+                             file order, so [{}] never sees those clients. Use different ports or \
+                             non-overlapping radius_ip ranges.",
+                            later.name(),
+                            earlier.name(),
+                            if i1 == "*" { i2 } else { i1 },
+                            ip1,
+                            ip_earlier,
+                            later.name()
+                        ),
+                    )
+                    .in_section(later.name())
+                    .cross()
+                    .with_keys([entry.name.clone()]),
+                );
+            }
+        }
+    }
+}
+
+type IpItem<'d> = (&'d crate::config::Entry, String);
+
+fn radius_ips<'d>(view: &View<'d>) -> Vec<(&'d crate::config::Entry, String, (IpAddr, IpAddr))> {
+    let Some(ty) = view.ty else { return Vec::new() };
+    view.items
+        .iter()
+        .filter(|i| find_key(ty, &i.entry.name).is_some_and(|m| m.spec.name == "radius_ip"))
+        .flat_map(|i| {
+            i.entry
+                .value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .filter_map(move |s| parse_ip_range(s).map(|r| (i.entry, s.to_string(), r)))
+        })
+        .collect()
+}
+
+fn first_overlap<'d>(a: &View<'d>, b: &View<'d>) -> Option<(IpItem<'d>, String)> {
+    let b_ips = radius_ips(b);
+    radius_ips(a).into_iter().find_map(|(entry, text, range)| {
+        b_ips
+            .iter()
+            .find(|(_, _, other)| ranges_overlap(range, *other))
+            .map(|(_, other_text, _)| ((entry, text), other_text.clone()))
+    })
+}
+
+struct Listener<'v, 'd> {
+    view: &'v View<'d>,
+    port: u32,
+    interface: &'d str,
+    anchor: TextRange,
+}
+
+fn ldap_listeners<'v, 'd>(views: &'v [View<'d>]) -> Vec<Listener<'v, 'd>> {
+    let mut listeners = Vec::new();
+    for view in views.iter().filter(|v| v.ty == Some(SectionType::LdapServerAuto)) {
+        let interface = view.interface().unwrap_or("*");
+        if let Some(port) = port_of(view, "port", 389) {
+            let anchor = view.get("port").map_or(view.section.header_range, |e| e.key_range);
+            listeners.push(Listener { view, port, interface, anchor });
+        }
+        if view.get("ssl_key_path").is_some() && view.get("ssl_cert_path").is_some() {
+            if let Some(port) = port_of(view, "ssl_port", 636) {
+                let anchor = view.get("ssl_port").map_or(view.section.header_range, |e| e.key_range);
+                listeners.push(Listener { view, port, interface, anchor });
+            }
+        }
+    }
+    listeners
+}
+
+fn ldap_port_collisions(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let listeners = ldap_listeners(views);
+    for (i, later) in listeners.iter().enumerate() {
+        for earlier in &listeners[..i] {
+            if later.port != earlier.port || !same_interface(later.interface, earlier.interface) {
+                continue;
+            }
+            let interface = if later.interface == "*" { earlier.interface } else { later.interface };
+            if std::ptr::eq(later.view, earlier.view) {
+                out.push(
+                    Diagnostic::new(
+                        Kind::SameSectionPortCollision,
+                        later.anchor,
+                        format!(
+                            "[{}] would listen twice on port {}: port (clear LDAP/StartTLS) and ssl_port (LDAPS) \
+                             must differ.",
+                            later.view.name(),
+                            later.port
+                        ),
+                    )
+                    .in_section(later.view.name())
+                    .cross()
+                    .with_keys(["port", "ssl_port"]),
+                );
+            } else {
+                out.push(
+                    Diagnostic::new(
+                        Kind::PortCollision,
+                        later.anchor,
+                        format!(
+                            "[{}] and [{}] both listen on TCP port {} (interface {interface}); the second \
+                             cannot start. Give one of them another port (port=/ssl_port=) or a different \
+                             interface.",
+                            earlier.view.name(),
+                            later.view.name(),
+                            later.port
+                        ),
+                    )
+                    .in_section(earlier.view.name())
+                    .cross()
+                    .with_keys([earlier.view.name().to_string(), later.view.name().to_string()]),
+                );
+            }
+        }
+    }
+}
+
+fn fips_minimum_tls(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let fips = views
+        .iter()
+        .find(|v| v.ty == Some(SectionType::Main))
+        .and_then(|m| m.value("fips_mode"))
+        .and_then(checker_bool);
+    if fips != Some(true) {
+        return;
+    }
+    for view in
+        views.iter().filter(|v| matches!(v.ty, Some(SectionType::LdapServerAuto | SectionType::RadiusServerEap)))
+    {
+        if let Some(entry) = view.get("minimum_tls_version") {
+            out.push(
+                Diagnostic::new(
+                    Kind::IneffectiveConfig,
+                    entry.key_range,
+                    "minimum_tls_version has no effect while [main] fips_mode=true: FIPS mode already forces TLS \
+                     1.2 or newer. Remove it.",
+                )
+                .in_section(view.name())
+                .cross()
+                .with_keys(["minimum_tls_version", "fips_mode"]),
+            );
+        }
+    }
+}
+
+/// LDAP listeners and `[http_proxy]` are both TCP; the checker does not compare them.
+fn tcp_listener_clash(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
+    let ldap = ldap_listeners(views);
+    for proxy in views.iter().filter(|v| v.ty == Some(SectionType::HttpProxy)) {
+        let Some(port) = port_of(proxy, "port", 80) else { continue };
+        let interface = proxy.interface().unwrap_or("*");
+        if let Some(l) = ldap.iter().find(|l| l.port == port && same_interface(l.interface, interface)) {
+            let anchor = proxy.get("port").map_or(proxy.section.header_range, |e| e.key_range);
+            out.push(
+                Diagnostic::new(
+                    Kind::ListenerPortCollision,
+                    anchor,
+                    format!(
+                        "[{}] and [{}] both listen on TCP port {port}; whichever starts second fails. Move one to \
+                         another port (Duo's checker does not compare these two kinds of listener).",
+                        l.view.name(),
+                        proxy.name()
+                    ),
+                )
+                .in_section(l.view.name())
+                .cross()
+                .with_keys([l.view.name().to_string(), proxy.name().to_string()]),
+            );
+        }
+    }
+}
