@@ -102,6 +102,10 @@ pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
 #[must_use]
 pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> String {
     let Some(line) = doc.lines.get(line_index) else { return source.to_string() };
+    if line.kind == crate::config::LineKind::Invalid {
+        // An unparseable line may be a pasted secret: show its shape only.
+        return source.chars().map(|c| if c.is_whitespace() { c } else { '*' }).collect();
+    }
     let mut entries = doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter());
     if !entries.any(|e| e.line <= line_index && line_index <= e.last_line && is_secret_key(&e.name)) {
         return source.to_string();

@@ -1,0 +1,22 @@
+//! All integration tests build as one binary; each module says what it covers.
+
+/// Shared helpers: install-directory fixtures and DPAPI stand-ins.
+mod util;
+
+/// Every sample in tests/data/samples gives exactly the findings of expected.md.
+mod samples;
+
+/// Every fixture prints back byte-identical; spans slice to what they name.
+mod roundtrip;
+
+/// The `validate` command line: output formats, exit codes, no secrets.
+mod cli;
+
+/// Property tests: random documents round-trip, random edits touch only their range.
+mod props;
+
+/// rust-ini as an independent cross-check of the values a file yields.
+mod ini_crosscheck;
+
+/// Hand-written rule tests beyond the samples.
+mod rules;

@@ -1,0 +1,95 @@
+//! Property tests: random documents round-trip and never make the validator panic;
+//! random edits change only their own range.
+
+use authproxy_manager::config::{apply, Document, TextEdit};
+use authproxy_manager::schema::Platform;
+use authproxy_manager::validate::{validate, Options};
+use proptest::prelude::*;
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("[main]".to_string()),
+        Just("[ad_client2]".to_string()),
+        Just("  [radius_server_auto]  ; x".to_string()),
+        Just("[DEFAULT]".to_string()),
+        Just("[".to_string()),
+        Just("[]".to_string()),
+        "[a-z_]{1,12}[0-9]{0,2}".prop_map(|n| format!("[{n}]")),
+        ("[a-zA-Z_]{1,16}", prop_oneof![Just("="), Just(":"), Just(" = "), Just(" : ")], "[ -~]{0,24}")
+            .prop_map(|(k, d, v)| format!("{k}{d}{v}")),
+        "[ \t]{1,4}[ -~]{0,20}".prop_map(|s| s),
+        Just("; comment".to_string()),
+        Just("  # indented comment".to_string()),
+        Just(String::new()),
+        Just("   ".to_string()),
+        Just("no delimiter here".to_string()),
+        Just("=value".to_string()),
+        Just("skey=Grüße ünïcödé".to_string()),
+        Just("\u{feff}[main]".to_string()),
+        "\\PC{0,12}",
+    ]
+}
+
+fn eol() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("")]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    prop::collection::vec((fragment(), eol()), 0..40)
+        .prop_map(|lines| lines.into_iter().map(|(l, e)| format!("{l}{e}")).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn random_documents_round_trip_and_validate(text in document()) {
+        let doc = Document::parse(&text);
+        prop_assert_eq!(doc.to_text(), text.clone());
+        for platform in [Platform::Linux, Platform::Windows] {
+            for keep_going in [false, true] {
+                let options = Options { platform: Some(platform), continue_after_load_error: keep_going, ..Options::default() };
+                for d in validate(&doc, &options) {
+                    prop_assert!(d.range.end <= text.len());
+                    prop_assert!(text.is_char_boundary(d.range.start) && text.is_char_boundary(d.range.end));
+                    if let Some(fix) = &d.fix {
+                        prop_assert!(apply(&text, &fix.edits).is_ok());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_edits_change_only_their_range(text in document(), pick in any::<usize>(), op in 0u8..5, word in "[a-z_]{1,10}", value in "[ -~]{0,16}") {
+        let doc = Document::parse(&text);
+        let entries: Vec<_> = doc.sections.iter().flat_map(|s| s.entries.iter()).collect();
+        let edit: Option<TextEdit> = match op {
+            0 if !entries.is_empty() => doc.set_value(entries[pick % entries.len()], &value).ok(),
+            1 if !entries.is_empty() && !entries[pick % entries.len()].key.is_empty() => doc.rename_key(entries[pick % entries.len()], &word).ok(),
+            2 if !entries.is_empty() => Some(doc.delete_key(entries[pick % entries.len()])),
+            3 if !doc.sections.is_empty() => doc.insert_key(&doc.sections[pick % doc.sections.len()], &word, &value).ok(),
+            4 => doc.insert_section(&word, &[(word.as_str(), value.as_str())]).ok(),
+            _ => None,
+        };
+        let Some(edit) = edit else { return Ok(()) };
+        let out = apply(&text, std::slice::from_ref(&edit)).unwrap();
+        prop_assert_eq!(&out[..edit.range.start], &text[..edit.range.start]);
+        prop_assert_eq!(&out[edit.range.start + edit.insert.len()..], &text[edit.range.end..]);
+        prop_assert_eq!(&out[edit.range.start..edit.range.start + edit.insert.len()], edit.insert.as_str());
+        let reparsed = Document::parse(&out);
+        prop_assert_eq!(reparsed.to_text(), out);
+    }
+}
+
+#[test]
+fn set_value_and_insert_key_give_the_value_back() {
+    let text = "[radius_server_auto]\r\nfailmode = safe ; old\r\n";
+    let doc = Document::parse(text);
+    let edit = doc.set_value(&doc.sections[0].entries[0], "secure").unwrap();
+    let out = apply(text, &[edit]).unwrap();
+    assert_eq!(Document::parse(&out).sections[0].value("failmode"), Some("secure"));
+    let doc = Document::parse(&out);
+    let out = apply(&out, &[doc.insert_key(&doc.sections[0], "port", "1813").unwrap()]).unwrap();
+    assert_eq!(out, "[radius_server_auto]\r\nfailmode = secure\r\nport = 1813\r\n");
+}
