@@ -222,3 +222,15 @@ fn continue_after_load_error_keeps_checking() {
     );
     assert_eq!(kinds(&lenient), ["LoadError", "UnexpectedKey"]);
 }
+
+#[test]
+fn invalid_value_fixes_drop_swallowed_comments_and_correct_enum_typos() {
+    for (bad, good) in [("failmode=safe   ; allow on outage", "failmode=safe"), ("failmode=secur", "failmode=secure")] {
+        let text = format!("{AD}{}", RADIUS.replace("client=ad_client\n", &format!("client=ad_client\n{bad}\n")));
+        let ds = linux(&text);
+        let invalid = ds.iter().find(|d| d.kind.name() == "InvalidValue").unwrap();
+        let fixed = apply(&text, &invalid.fix.as_ref().unwrap().edits).unwrap();
+        assert!(fixed.contains(&format!("\n{good}\n")), "{fixed}");
+        assert!(linux(&fixed).is_empty());
+    }
+}

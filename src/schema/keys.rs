@@ -1,5 +1,8 @@
 //! The key table: every key of every section type, with type, default, rules and help.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::types::{EnumValue, ValueType};
 use super::SectionType;
 
@@ -1057,37 +1060,60 @@ pub static KEYS: &[KeySpec] = &[
     ),
 ];
 
-/// Keys of a section type, in table order.
-pub fn keys_for(section: SectionType) -> impl Iterator<Item = &'static KeySpec> {
-    KEYS.iter().filter(move |k| k.sections.contains(&section))
+/// Per-section lookup tables, built once from [`KEYS`].
+struct Index {
+    /// Specs of each section type, in table order.
+    by_section: Vec<Vec<&'static KeySpec>>,
+    /// Bare names (not numbered-only) per section type.
+    exact: Vec<HashMap<&'static str, &'static KeySpec>>,
+    /// Numbered stems per section type.
+    stems: Vec<HashMap<&'static str, &'static KeySpec>>,
 }
 
-/// Resolves a lower-case key name in a section type, including numbered forms.
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Index {
+            by_section: vec![Vec::new(); SectionType::ALL.len()],
+            exact: vec![HashMap::new(); SectionType::ALL.len()],
+            stems: vec![HashMap::new(); SectionType::ALL.len()],
+        };
+        for spec in KEYS {
+            for section in spec.sections {
+                let i = *section as usize;
+                index.by_section[i].push(spec);
+                if spec.numbering != Numbering::NumberedOnly {
+                    index.exact[i].entry(spec.name).or_insert(spec);
+                }
+                if spec.numbering != Numbering::Single {
+                    index.stems[i].entry(spec.name).or_insert(spec);
+                }
+            }
+        }
+        index
+    })
+}
+
+/// Keys of a section type, in table order.
+pub fn keys_for(section: SectionType) -> impl Iterator<Item = &'static KeySpec> {
+    index().by_section[section as usize].iter().copied()
+}
+
+/// Resolves a lower-case key name in a section type, including numbered forms
+/// (`host_2`, `radius_secret_protected_3`; the number is what follows the last `_`).
 #[must_use]
 pub fn find_key(section: SectionType, key: &str) -> Option<KeyMatch> {
-    let mut specs = keys_for(section);
-    if let Some(spec) = specs.find(|s| s.name == key && s.numbering != Numbering::NumberedOnly) {
+    let i = section as usize;
+    let index = index();
+    if let Some(spec) = index.exact[i].get(key) {
         return Some(KeyMatch { spec, index: None });
     }
-    let mut best: Option<KeyMatch> = None;
-    for spec in keys_for(section) {
-        if spec.numbering == Numbering::Single {
-            continue;
-        }
-        let Some(digits) = key.strip_prefix(spec.name).and_then(|rest| rest.strip_prefix('_')) else {
-            continue;
-        };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let Ok(n) = digits.parse::<u32>() else {
-            continue;
-        };
-        if best.is_none_or(|b| b.spec.name.len() < spec.name.len()) {
-            best = Some(KeyMatch { spec, index: Some(n) });
-        }
+    let (stem, digits) = key.rsplit_once('_')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    best
+    let n = digits.parse::<u32>().ok()?;
+    index.stems[i].get(stem).map(|spec| KeyMatch { spec, index: Some(n) })
 }
 
 // ---------------------------------------------------------------------------

@@ -95,7 +95,7 @@ pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
         rules::cross::check(doc, &views, &mut out);
         rules::protected::check(doc, &views, options, &mut out);
     }
-    out.sort_by(|a, b| (a.range.start, a.range.end, a.kind).cmp(&(b.range.start, b.range.end, b.kind)));
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.kind));
     out.dedup();
     out
 }

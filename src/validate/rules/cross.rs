@@ -25,33 +25,49 @@ fn client_sections<'a>(views: &'a [View<'_>]) -> Vec<&'a str> {
     views.iter().map(View::name).filter(|n| n.contains("client")).collect()
 }
 
-/// Resolves a server section's client the way the proxy does; lower-cased.
-fn resolve_client(view: &View<'_>, views: &[View<'_>]) -> Option<String> {
-    if let Some(forced) = view.forced_client {
-        return Some(forced.value.to_lowercase());
-    }
-    if let Some(own) = view.value("client") {
-        return Some(own.to_lowercase());
-    }
-    if view.name().to_lowercase().starts_with("ldap_server") {
+/// What client resolution needs from the whole file, computed once.
+struct ClientLookup<'a> {
+    clients: Vec<&'a str>,
+    only_ad_client: Option<String>,
+    main_client: Option<String>,
+}
+
+impl<'a> ClientLookup<'a> {
+    fn new(views: &'a [View<'_>]) -> Self {
         let ad: Vec<&str> =
             views.iter().map(View::name).filter(|n| n.to_lowercase().starts_with("ad_client")).collect();
-        if let [only] = ad.as_slice() {
-            return Some(only.to_lowercase());
+        let main = views.iter().find(|v| v.name().eq_ignore_ascii_case("main"));
+        Self {
+            clients: client_sections(views),
+            only_ad_client: if let [only] = ad.as_slice() { Some(only.to_lowercase()) } else { None },
+            main_client: main.and_then(|m| m.value("client")).map(str::to_lowercase),
         }
     }
-    let main = views.iter().find(|v| v.name().eq_ignore_ascii_case("main"));
-    if let Some(client) = main.and_then(|m| m.value("client")) {
-        return Some(client.to_lowercase());
+
+    /// Resolves a server section's client the way the proxy does; lower-cased.
+    fn resolve(&self, view: &View<'_>) -> Option<String> {
+        if let Some(forced) = view.forced_client {
+            return Some(forced.value.to_lowercase());
+        }
+        if let Some(own) = view.value("client") {
+            return Some(own.to_lowercase());
+        }
+        if view.name().to_lowercase().starts_with("ldap_server") && self.only_ad_client.is_some() {
+            return self.only_ad_client.clone();
+        }
+        if self.main_client.is_some() {
+            return self.main_client.clone();
+        }
+        if let [only] = self.clients.as_slice() {
+            return Some(only.to_lowercase());
+        }
+        None
     }
-    if let [only] = client_sections(views).as_slice() {
-        return Some(only.to_lowercase());
-    }
-    None
 }
 
 fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
-    let clients = client_sections(views);
+    let lookup = ClientLookup::new(views);
+    let clients = &lookup.clients;
     for view in views.iter().filter(|v| v.ty.is_some() && v.role() == Role::Server) {
         let name = view.name();
         let lower = name.to_lowercase();
@@ -73,7 +89,7 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
                 continue;
             }
         }
-        let resolved = resolve_client(view, views);
+        let resolved = lookup.resolve(view);
         let range = view.forced_client.or_else(|| view.get("client")).map_or(view.section.header_range, value_range);
         let resolved_name = resolved.clone().unwrap_or_default();
         if !clients.contains(&resolved_name.as_str()) {
@@ -174,16 +190,22 @@ fn same_interface(a: &str, b: &str) -> bool {
 }
 
 fn radius_contention(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
-    let servers: Vec<&View<'_>> = views.iter().filter(|v| v.ty.is_some_and(SectionType::is_radius_server)).collect();
-    for (i, later) in servers.iter().enumerate() {
-        for earlier in &servers[..i] {
+    let servers: Vec<(&View<'_>, Vec<RadiusIp<'_>>)> =
+        views.iter().filter(|v| v.ty.is_some_and(SectionType::is_radius_server)).map(|v| (v, radius_ips(v))).collect();
+    for (i, (later, later_ips)) in servers.iter().enumerate() {
+        for (earlier, earlier_ips) in &servers[..i] {
             let (Some(p1), Some(p2)) = (port_of(later, "port", 1812), port_of(earlier, "port", 1812)) else { continue };
             let (i1, i2) = (later.interface().unwrap_or("*"), earlier.interface().unwrap_or("*"));
             if p1 != p2 || !same_interface(i1, i2) {
                 continue;
             }
-            if let Some((ip_later, ip_earlier)) = first_overlap(later, earlier) {
-                let (entry, ip1) = ip_later;
+            let overlap = later_ips.iter().find_map(|(entry, text, range)| {
+                earlier_ips
+                    .iter()
+                    .find(|(_, _, other)| ranges_overlap(*range, *other))
+                    .map(|(_, other, _)| (entry, text, other))
+            });
+            if let Some((entry, ip1, ip_earlier)) = overlap {
                 out.push(
                     Diagnostic::new(
                         Kind::NetworkContention,
@@ -210,9 +232,10 @@ fn radius_contention(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     }
 }
 
-type IpItem<'d> = (&'d crate::config::Entry, String);
+/// A `radius_ip_N` item: its entry, the item's text and its first/last address.
+type RadiusIp<'d> = (&'d crate::config::Entry, String, (IpAddr, IpAddr));
 
-fn radius_ips<'d>(view: &View<'d>) -> Vec<(&'d crate::config::Entry, String, (IpAddr, IpAddr))> {
+fn radius_ips<'d>(view: &View<'d>) -> Vec<RadiusIp<'d>> {
     let Some(ty) = view.ty else { return Vec::new() };
     view.items
         .iter()
@@ -226,16 +249,6 @@ fn radius_ips<'d>(view: &View<'d>) -> Vec<(&'d crate::config::Entry, String, (Ip
                 .filter_map(move |s| parse_ip_range(s).map(|r| (i.entry, s.to_string(), r)))
         })
         .collect()
-}
-
-fn first_overlap<'d>(a: &View<'d>, b: &View<'d>) -> Option<(IpItem<'d>, String)> {
-    let b_ips = radius_ips(b);
-    radius_ips(a).into_iter().find_map(|(entry, text, range)| {
-        b_ips
-            .iter()
-            .find(|(_, _, other)| ranges_overlap(range, *other))
-            .map(|(_, other_text, _)| ((entry, text), other_text.clone()))
-    })
 }
 
 struct Listener<'v, 'd> {

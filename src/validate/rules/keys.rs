@@ -84,15 +84,17 @@ fn check_typed_value(
             } else {
                 ""
             };
-            out.push(
-                Diagnostic::new(
-                    Kind::InvalidValue,
-                    value_range(entry),
-                    format!("Invalid value for {key}{from}: {expected}.{comment_hint}"),
-                )
-                .in_section(view.name())
-                .with_keys([key.clone()]),
-            );
+            let mut d = Diagnostic::new(
+                Kind::InvalidValue,
+                value_range(entry),
+                format!("Invalid value for {key}{from}: {expected}.{comment_hint}"),
+            )
+            .in_section(view.name())
+            .with_keys([key.clone()]);
+            if let Some((title, replacement)) = value_fix(spec, entry, ctx) {
+                d = d.with_fix(title, vec![TextEdit::replace(entry.value_range, replacement)]);
+            }
+            out.push(d);
         }
         Err(TypeError::Unverifiable(why)) => out.push(
             Diagnostic::new(Kind::PathNotChecked, value_range(entry), format!("{key}{from}: {why}"))
@@ -100,6 +102,28 @@ fn check_typed_value(
                 .with_keys([key.clone()]),
         ),
     }
+}
+
+/// An obvious repair for an invalid value: drop a swallowed comment when what precedes
+/// it is valid, or correct a misspelt enum value.
+fn value_fix(spec: &KeySpec, entry: &Entry, ctx: &ValueContext<'_>) -> Option<(String, String)> {
+    if entry.is_multiline() || entry.value_range.is_empty() || spec.secret {
+        return None;
+    }
+    if let Some(start) = find_inline_comment(&entry.value) {
+        let before = entry.value[..start].trim_end();
+        if check_value(spec.value_type, before, ctx).is_ok() {
+            return Some(("Remove the trailing comment".to_string(), before.to_string()));
+        }
+    }
+    if let ValueType::Enum(values) = spec.value_type {
+        let lower = entry.value.to_lowercase();
+        let allowed = values.iter().filter(|v| !v.windows_only || ctx.platform == crate::schema::Platform::Windows);
+        if let Some(best) = closest(&lower, allowed.map(|v| v.name)) {
+            return Some((format!("Change to {best}"), best.to_string()));
+        }
+    }
+    None
 }
 
 fn unknown_key(doc: &Document, view: &View<'_>, ty: SectionType, entry: &Entry, from: &str) -> Diagnostic {

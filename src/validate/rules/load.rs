@@ -100,15 +100,14 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
         (Platform::Windows, Encoding::Utf8) => {
             for line in &doc.lines {
                 let content = line.content.slice(text);
-                let mut chars = content
-                    .char_indices()
-                    .filter(|(i, c)| !c.is_ascii() && !(*c == '\u{feff}' && line.content.start + i == 0));
-                let Some((first, _)) = chars.next() else { continue };
-                let last = chars.last().map_or(first, |(i, _)| i);
-                let last_len = content[last..].chars().next().map_or(0, char::len_utf8);
+                let is_bom = |i: usize, c: char| c == '\u{feff}' && line.content.start + i == 0;
+                let mut non_ascii = content.char_indices().filter(|&(i, c)| !(c.is_ascii() || is_bom(i, c)));
+                let Some((first, _)) = non_ascii.next() else { continue };
+                let end = non_ascii.next_back().map_or(first, |(i, _)| i);
+                let end_len = content[end..].chars().next().map_or(0, char::len_utf8);
                 out.push(Diagnostic::new(
                     Kind::NonAsciiText,
-                    TextRange::new(line.content.start + first, line.content.start + last + last_len),
+                    TextRange::new(line.content.start + first, line.content.start + end + end_len),
                     "Non-ASCII text: the Windows proxy reads authproxy.cfg in the ANSI code page (e.g. \
                      Windows-1252), so these UTF-8 characters reach it as different characters. Use ASCII \
                      here; for a password, store it as a *_protected value, which keeps UTF-8 intact.",
