@@ -20,3 +20,6 @@ mod ini_crosscheck;
 
 /// Hand-written rule tests beyond the samples.
 mod rules;
+
+/// One fixture per finding kind, each producing its kind.
+mod kinds;

@@ -234,3 +234,9 @@ fn invalid_value_fixes_drop_swallowed_comments_and_correct_enum_typos() {
         assert!(linux(&fixed).is_empty());
     }
 }
+
+#[test]
+fn main_debug_inherited_from_default_is_also_read_while_loading() {
+    assert_eq!(kinds(&linux(&format!("[DEFAULT]\ndebug=yes\n[main]\n{AD}"))), ["LoadError"]);
+    assert!(linux(&format!("[DEFAULT]\ndebug=1\n[main]\n{AD}")).is_empty());
+}

@@ -102,8 +102,8 @@ pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
 #[must_use]
 pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> String {
     let Some(line) = doc.lines.get(line_index) else { return source.to_string() };
-    if line.kind == crate::config::LineKind::Invalid {
-        // An unparseable line may be a pasted secret: show its shape only.
+    if line.kind == crate::config::LineKind::Invalid && !starts_with_plain_key(source) {
+        // An unparseable line that does not start with a known key may be a pasted secret: show its shape only.
         return source.chars().map(|c| if c.is_whitespace() { c } else { '*' }).collect();
     }
     let mut entries = doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter());
@@ -119,6 +119,13 @@ pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> String {
         }
         _ => source.to_string(),
     }
+}
+
+/// Whether a line starts with the name of a known key that holds no secret (`host_2 dc2…`).
+fn starts_with_plain_key(source: &str) -> bool {
+    let first = source.split_whitespace().next().unwrap_or("").to_lowercase();
+    let known = crate::schema::SectionType::ALL.iter().any(|t| crate::schema::find_key(*t, &first).is_some());
+    known && !is_secret_key(&first)
 }
 
 /// Whether a key holds a secret in any section type (checked by name, so unknown sections are covered too).

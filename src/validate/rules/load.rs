@@ -121,7 +121,8 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
 /// `[main] debug` is read as a boolean while loading; a bad value stops the load.
 fn check_main_debug(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(main) = doc.sections.iter().find(|s| s.name.eq_ignore_ascii_case("main")) else { return };
-    let Some(debug) = main.get("debug") else { return };
+    let inherited = || doc.sections.iter().filter(|s| s.is_default()).find_map(|s| s.get("debug"));
+    let Some(debug) = main.get("debug").or_else(inherited) else { return };
     if checker_bool(&debug.value).is_none() {
         out.push(
             Diagnostic::new(
