@@ -87,13 +87,13 @@ pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
     let load_failed = out.iter().any(|d| d.kind == Kind::LoadError);
     if !load_failed || options.continue_after_load_error {
         let views = view::build(doc);
-        rules::sections::check(doc, &views, options, &mut out);
+        rules::sections::check(&views, &mut out);
         for v in &views {
             rules::keys::check(doc, v, options, &mut out);
-            rules::section_rules::check(doc, v, &views, options, &mut out);
+            rules::section_rules::check(v, &views, options, &mut out);
         }
-        rules::cross::check(doc, &views, &mut out);
-        rules::protected::check(doc, &views, options, &mut out);
+        rules::cross::check(&views, &mut out);
+        rules::protected::check(&views, options, &mut out);
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.kind));
     out.dedup();

@@ -3,15 +3,13 @@
 use std::net::IpAddr;
 
 use super::{checker_bool, value_range};
-use crate::config::Document;
 use crate::schema::types::{parse_ip_range, ranges_overlap};
 use crate::schema::{find_key, Role, SectionType};
 use crate::text::TextRange;
 use crate::validate::view::View;
 use crate::validate::{Diagnostic, Kind};
 
-pub fn check(doc: &Document, views: &[View<'_>], out: &mut Vec<Diagnostic>) {
-    let _ = doc;
+pub fn check(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     client_mapping(views, out);
     main_http_proxy_conflict(views, out);
     radius_contention(views, out);

@@ -337,8 +337,7 @@ fn check_radius_pairs(view: &View<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_skey_pair(view: &View<'_>, out: &mut Vec<Diagnostic>) {
-    if let (Some(plain), Some(protected)) = (view.get("skey"), view.get("skey_protected")) {
-        let _ = plain;
+    if let (Some(_), Some(protected)) = (view.get("skey"), view.get("skey_protected")) {
         out.push(
             Diagnostic::new(
                 Kind::IncompatibleKeys,

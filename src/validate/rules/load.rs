@@ -21,12 +21,12 @@ pub fn check(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     for error in &doc.errors {
-        out.push(Diagnostic::new(Kind::LoadError, error.range, syntax_message(doc, &error.kind)));
+        out.push(Diagnostic::new(Kind::LoadError, error.range, syntax_message(&error.kind)));
     }
     check_main_debug(doc, out);
 }
 
-fn syntax_message(doc: &Document, kind: &SyntaxErrorKind) -> String {
+fn syntax_message(kind: &SyntaxErrorKind) -> String {
     match kind {
         SyntaxErrorKind::MissingSectionHeader { bom: true } => {
             "No section header recognised: line 1 starts with a byte order mark, so the proxy does not \
@@ -60,7 +60,6 @@ fn syntax_message(doc: &Document, kind: &SyntaxErrorKind) -> String {
         ),
         SyntaxErrorKind::DuplicateKey { key, section, first_line } => {
             let numbered_hint = if key == "host" { " For a second server use host_2." } else { "" };
-            let _ = doc;
             format!(
                 "Duplicate key: '{key}' already appears in [{section}] on line {} (keys are compared \
                  ignoring case), so the proxy refuses to load the file. Remove one of them.{numbered_hint}",

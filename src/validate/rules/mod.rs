@@ -8,7 +8,7 @@ pub mod section_rules;
 pub mod sections;
 
 use crate::config::Entry;
-use crate::schema::types::parse_python_int;
+use crate::schema::types::{is_python_int, parse_python_int};
 use crate::text::TextRange;
 
 /// Where to point at a value: the value itself, or the key and delimiter when it is empty.
@@ -25,16 +25,8 @@ pub fn checker_bool(value: &str) -> Option<bool> {
     match value.to_ascii_lowercase().as_str() {
         "true" => Some(true),
         "false" => Some(false),
-        other => parse_python_int(other).map(|n| n != 0).or_else(|| {
-            // Integers too large for i128 are still integers, and non-zero.
-            crate::schema::check_value(
-                crate::schema::ValueType::Int,
-                other,
-                &crate::schema::types::ValueContext { platform: crate::schema::Platform::Linux, install_dir: None },
-            )
-            .ok()
-            .map(|()| true)
-        }),
+        // Integers too large for i128 are still integers, and non-zero.
+        other => parse_python_int(other).map(|n| n != 0).or_else(|| is_python_int(other).then_some(true)),
     }
 }
 

@@ -1,14 +1,12 @@
 //! `*_protected` values: unusable on Linux, decrypted on Windows when DPAPI is at hand.
 
 use super::value_range;
-use crate::config::Document;
 use crate::schema::{find_key, Platform};
 use crate::text::TextRange;
 use crate::validate::view::View;
 use crate::validate::{Diagnostic, Kind, Options};
 
-pub fn check(doc: &Document, views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic>) {
-    let _ = doc;
+pub fn check(views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     let mut first_unchecked: Option<TextRange> = None;
     for view in views {
         let Some(ty) = view.ty else { continue };

@@ -4,15 +4,14 @@ use std::path::{Path, PathBuf};
 
 use super::keys::missing;
 use super::{checker_bool, value_range};
-use crate::config::{Document, Entry};
+use crate::config::Entry;
 use crate::schema::keys::AUTH_TYPE;
 use crate::schema::types::ValueContext;
 use crate::schema::{check_value, find_key, Platform, SectionType, ValueType};
 use crate::validate::view::View;
 use crate::validate::{Diagnostic, Kind, Options, SsoEnrollment};
 
-pub fn check(doc: &Document, view: &View<'_>, views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic>) {
-    let _ = doc;
+pub fn check(view: &View<'_>, views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     match view.ty {
         Some(SectionType::Main) => main(view, options, out),
         Some(SectionType::AdClient) => ad_client(view, views, options, out),

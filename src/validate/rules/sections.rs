@@ -1,13 +1,13 @@
 //! Section-level rules: valid names, duplicates the runtime rejects, an empty file.
 
-use crate::config::{Document, TextEdit};
+use crate::config::TextEdit;
 use crate::schema::SectionType;
 use crate::text::TextRange;
 use crate::validate::similar::closest;
 use crate::validate::view::View;
-use crate::validate::{Diagnostic, Kind, Options};
+use crate::validate::{Diagnostic, Kind};
 
-pub fn check(doc: &Document, views: &[View<'_>], _options: &Options<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     if views.is_empty() {
         out.push(Diagnostic::new(
             Kind::NoSections,
@@ -37,7 +37,6 @@ pub fn check(doc: &Document, views: &[View<'_>], _options: &Options<'_>, out: &m
             format!("Only the first SSO section, [{first}], is used; the proxy ignores this one. Remove it."),
         )
     });
-    let _ = doc;
 }
 
 fn report_extra(views: &[View<'_>], ty: SectionType, out: &mut Vec<Diagnostic>, make: impl Fn(&str) -> Diagnostic) {
