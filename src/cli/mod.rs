@@ -79,14 +79,18 @@ pub fn run(cli: Cli) -> ExitCode {
 fn explain(kind: &str) -> ExitCode {
     match Kind::ALL.iter().find(|k| k.name().eq_ignore_ascii_case(kind)) {
         Some(k) => {
-            println!("{} ({} by default)\n\n{}", k.name(), k.default_severity().as_str(), k.explain().trim_end());
+            let text = format!(
+                "{} ({} by default)\n\n{}\n",
+                k.name(),
+                k.default_severity().as_str(),
+                k.explain().lines().map(str::trim).collect::<Vec<_>>().join(" ")
+            );
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!(
-                "error: unknown kind {kind:?}; known kinds: {}",
-                Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
-            );
+            let known = Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+            let _ = writeln!(std::io::stderr().lock(), "error: unknown kind {kind:?}; known kinds: {known}");
             ExitCode::from(2)
         }
     }
