@@ -161,6 +161,10 @@ fn options() -> Options<'static> {
 
 fn bench(c: &mut Criterion) {
     let text = generate();
+    // `BENCH_DUMP_CFG=path cargo bench ...` writes the generated file out for inspection.
+    if let Some(path) = std::env::var_os("BENCH_DUMP_CFG") {
+        std::fs::write(path, &text).expect("write the generated file");
+    }
     let doc = Document::parse(&text);
     assert!(doc.loads(), "the generated file should load: {:?}", doc.errors.first());
     let diagnostics = validate(&doc, &options());

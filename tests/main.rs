@@ -23,3 +23,6 @@ mod rules;
 
 /// One fixture per finding kind, each producing its kind.
 mod kinds;
+
+/// Differential test against Python's configparser (the proxy's parser).
+mod python_parity;

@@ -6,38 +6,7 @@ use authproxy_manager::schema::Platform;
 use authproxy_manager::validate::{validate, Options};
 use proptest::prelude::*;
 
-fn fragment() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just("[main]".to_string()),
-        Just("[ad_client2]".to_string()),
-        Just("  [radius_server_auto]  ; x".to_string()),
-        Just("[DEFAULT]".to_string()),
-        Just("[".to_string()),
-        Just("[]".to_string()),
-        "[a-z_]{1,12}[0-9]{0,2}".prop_map(|n| format!("[{n}]")),
-        ("[a-zA-Z_]{1,16}", prop_oneof![Just("="), Just(":"), Just(" = "), Just(" : ")], "[ -~]{0,24}")
-            .prop_map(|(k, d, v)| format!("{k}{d}{v}")),
-        "[ \t]{1,4}[ -~]{0,20}".prop_map(|s| s),
-        Just("; comment".to_string()),
-        Just("  # indented comment".to_string()),
-        Just(String::new()),
-        Just("   ".to_string()),
-        Just("no delimiter here".to_string()),
-        Just("=value".to_string()),
-        Just("skey=Grüße ünïcödé".to_string()),
-        Just("\u{feff}[main]".to_string()),
-        "\\PC{0,12}",
-    ]
-}
-
-fn eol() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("")]
-}
-
-fn document() -> impl Strategy<Value = String> {
-    prop::collection::vec((fragment(), eol()), 0..40)
-        .prop_map(|lines| lines.into_iter().map(|(l, e)| format!("{l}{e}")).collect())
-}
+use crate::util::document;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

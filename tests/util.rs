@@ -1,5 +1,7 @@
 use std::path::{Path, PathBuf};
 
+use proptest::prelude::*;
+
 use authproxy_manager::config::{decode, Document};
 use authproxy_manager::schema::Platform;
 use authproxy_manager::validate::{validate, Diagnostic, Options, ProtectedValueCheck, SsoEnrollment};
@@ -112,4 +114,57 @@ pub fn summary(diagnostics: &[Diagnostic]) -> Vec<String> {
         .collect();
     rows.sort();
     rows
+}
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("[main]".to_string()),
+        Just("[ad_client2]".to_string()),
+        Just("  [radius_server_auto]  ; x".to_string()),
+        Just("[DEFAULT]".to_string()),
+        Just("[".to_string()),
+        Just("[]".to_string()),
+        "[a-z_]{1,12}[0-9]{0,2}".prop_map(|n| format!("[{n}]")),
+        ("[a-zA-Z_]{1,16}", prop_oneof![Just("="), Just(":"), Just(" = "), Just(" : ")], "[ -~]{0,24}")
+            .prop_map(|(k, d, v)| format!("{k}{d}{v}")),
+        "[ \t]{1,4}[ -~]{0,20}".prop_map(|s| s),
+        Just("; comment".to_string()),
+        Just("  # indented comment".to_string()),
+        Just(String::new()),
+        Just("   ".to_string()),
+        Just("no delimiter here".to_string()),
+        Just("=value".to_string()),
+        Just("skey=Grüße ünïcödé".to_string()),
+        Just("\u{feff}[main]".to_string()),
+        "\\PC{0,12}",
+    ]
+}
+
+fn eol() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("")]
+}
+
+/// Random `authproxy.cfg`-like text: headers, entries, comments, continuations, junk,
+/// non-ASCII, a BOM, and every kind of line ending.
+pub fn document() -> impl Strategy<Value = String> {
+    prop::collection::vec((fragment(), eol()), 0..40)
+        .prop_map(|lines| lines.into_iter().map(|(l, e)| format!("{l}{e}")).collect())
+}
+
+/// Random documents that mostly load: a header first, then entries (some multi-line,
+/// some with `:` or odd spacing), comments and blank lines.
+pub fn loading_document() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        4 => ("[a-zA-Z_]{1,14}[0-9]{0,1}", prop_oneof![Just("="), Just(" = "), Just(":"), Just(" :")], "[ -~]{0,20}")
+            .prop_map(|(k, d, v)| format!("{k}{d}{v}")),
+        1 => "[ \t]{1,3}[!-~][ -~]{0,12}".prop_map(|s| s),
+        1 => Just(String::new()),
+        1 => Just("  ; note".to_string()),
+        1 => "[a-z_]{1,10}[0-9]{0,2}".prop_map(|n| format!("[{n}]")),
+    ];
+    ("[a-z_]{1,10}", prop::collection::vec((line, eol()), 0..25)).prop_map(|(first, lines)| {
+        let body: String =
+            lines.into_iter().map(|(l, e)| format!("{l}{}", if e.is_empty() { "\n" } else { e })).collect();
+        format!("[{first}]\n{body}")
+    })
 }

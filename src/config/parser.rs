@@ -82,6 +82,9 @@ pub enum SyntaxErrorKind {
         first_name: String,
         /// 0-based line of the earlier header.
         first_line: usize,
+        /// The very same name (Python's configparser rejects it too); otherwise only
+        /// the proxy's case-insensitive pre-scan does.
+        exact: bool,
     },
     /// A key repeated in one section (any case); `first_line` is 0-based.
     DuplicateKey {
@@ -256,7 +259,8 @@ fn classify_statement(
     } else {
         state.seen_keys.push((state.section_name.clone(), lower, index));
     }
-    state.option_line = Some(index);
+    // Python's `optname` is '' for an empty key, which is falsy: nothing continues it.
+    state.option_line = (!key.is_empty()).then_some(index);
     kind
 }
 
@@ -289,33 +293,38 @@ fn check_duplicate_section(
     prescan: &mut Vec<(String, String, usize)>,
     out: &mut Classified,
 ) {
+    // configparser itself (strict): the exact same name twice is fatal; `DEFAULT` merges silently.
+    let exact_first = if name_text == "DEFAULT" {
+        None
+    } else {
+        let found = state.seen_sections.iter().find(|(n, _)| n == name_text).map(|(_, line)| *line);
+        if found.is_none() {
+            state.seen_sections.push((name_text.to_string(), index));
+        }
+        found
+    };
     // The proxy's pre-scan: `^\[(\w+)\]` at the very start of a line, compared lower-cased.
     let at_line_start = name.start == content.start + 1 && text.as_bytes().get(content.start) == Some(&b'[');
-    let word_only = name_text.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let word_only = !name_text.is_empty() && name_text.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let mut prescan_first = None;
     if at_line_start && word_only {
         let lower = name_text.to_lowercase();
-        if let Some((first_name, _, first_line)) = prescan.iter().find(|(_, l, _)| *l == lower) {
-            out.errors.push(SyntaxError {
-                kind: SyntaxErrorKind::DuplicateSection { first_name: first_name.clone(), first_line: *first_line },
-                range: name,
-                line: index,
-            });
-            return;
+        match prescan.iter().find(|(_, l, _)| *l == lower) {
+            Some((first_name, _, first_line)) => prescan_first = Some((first_name.clone(), *first_line)),
+            None => prescan.push((name_text.to_string(), lower, index)),
         }
-        prescan.push((name_text.to_string(), lower, index));
     }
-    // configparser itself (strict): the exact same name twice; `DEFAULT` merges silently.
-    if name_text == "DEFAULT" {
-        return;
-    }
-    if let Some((first_name, first_line)) = state.seen_sections.iter().find(|(n, _)| n == name_text) {
+    let duplicate = match (exact_first, prescan_first) {
+        (Some(first_line), _) => Some((name_text.to_string(), first_line, true)),
+        (None, Some((first_name, first_line))) => Some((first_name, first_line, false)),
+        (None, None) => None,
+    };
+    if let Some((first_name, first_line, exact)) = duplicate {
         out.errors.push(SyntaxError {
-            kind: SyntaxErrorKind::DuplicateSection { first_name: first_name.clone(), first_line: *first_line },
+            kind: SyntaxErrorKind::DuplicateSection { first_name, first_line, exact },
             range: name,
             line: index,
         });
-    } else {
-        state.seen_sections.push((name_text.to_string(), index));
     }
 }
 
@@ -403,7 +412,7 @@ mod tests {
         let c = classify("[ad_client]\nHost=a\nhost=b\n[AD_CLIENT]\n");
         assert_eq!(c.errors.len(), 2);
         assert!(matches!(&c.errors[0].kind, SyntaxErrorKind::DuplicateKey { key, first_line: 1, .. } if key == "host"));
-        assert!(matches!(&c.errors[1].kind, SyntaxErrorKind::DuplicateSection { first_line: 0, .. }));
+        assert!(matches!(&c.errors[1].kind, SyntaxErrorKind::DuplicateSection { first_line: 0, exact: false, .. }));
         // Names with non-word characters escape the pre-scan: only exact repeats fail.
         assert!(classify("[ad-client]\n[AD-CLIENT]\n").errors.is_empty());
         assert_eq!(classify("[ad-client]\n[ad-client]\n").errors.len(), 1);

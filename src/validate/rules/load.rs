@@ -51,7 +51,7 @@ fn syntax_message(kind: &SyntaxErrorKind) -> String {
              it as key=value."
                 .to_string()
         }
-        SyntaxErrorKind::DuplicateSection { first_name, first_line } => format!(
+        SyntaxErrorKind::DuplicateSection { first_name, first_line, .. } => format!(
             "Duplicate section: [{first_name}] already appears on line {}, and the proxy compares \
              section names ignoring case, so it refuses to load the file. Merge the two sections, or \
              number this one (e.g. [{}2]).",
