@@ -59,7 +59,7 @@ fn ours(text: &str) -> Value {
     };
     json!({
         "sections": doc.regular_sections().map(|s| json!([s.name, pairs(s)])).collect::<Vec<_>>(),
-        "defaults": doc.sections.iter().filter(|s| s.is_default()).flat_map(|s| pairs(s)).collect::<Vec<_>>(),
+        "defaults": doc.sections.iter().filter(|s| s.is_default()).flat_map(pairs).collect::<Vec<_>>(),
     })
 }
 
