@@ -13,5 +13,6 @@
 pub mod cli;
 pub mod config;
 pub mod schema;
+pub mod secrets;
 pub mod text;
 pub mod validate;

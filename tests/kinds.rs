@@ -1,22 +1,15 @@
 //! Every finding kind has a fixture in tests/data/kinds/<Kind>.cfg that produces it,
 //! and every fixture there names a kind. A fixture's first line may set options:
-//! `; options: platform=windows|linux dpapi=foreign|accept-all install=full|empty|none sso=enrolled`.
+//! `; options: platform=windows|linux dpapi=this-machine|fake install=full|empty|none sso=enrolled`.
 
 use std::path::Path;
 
 use authproxy_manager::config::{decode, Document};
 use authproxy_manager::schema::Platform;
-use authproxy_manager::validate::{render, validate, Kind, Options, ProtectedValueCheck, SsoEnrollment};
+use authproxy_manager::secrets::Protector;
+use authproxy_manager::validate::{render, validate, Kind, Options, SsoEnrollment};
 
-use crate::util::{ForeignMachineDpapi, Install};
-
-struct AcceptAll;
-
-impl ProtectedValueCheck for AcceptAll {
-    fn check(&self, _blob: &str) -> Result<(), String> {
-        Ok(())
-    }
-}
+use crate::util::{Install, FAKE_DPAPI, THIS_MACHINE};
 
 fn option<'a>(first_line: &'a str, name: &str) -> Option<&'a str> {
     let options = first_line.strip_prefix("; options:")?;
@@ -37,9 +30,9 @@ fn every_kind_has_a_fixture_that_produces_it() {
             Some("windows") => Platform::Windows,
             _ => Platform::Linux,
         };
-        let dpapi: Option<&dyn ProtectedValueCheck> = match option(first_line, "dpapi") {
-            Some("foreign") => Some(&ForeignMachineDpapi),
-            Some("accept-all") => Some(&AcceptAll),
+        let dpapi: Option<&dyn Protector> = match option(first_line, "dpapi") {
+            Some("this-machine") => Some(&THIS_MACHINE),
+            Some("fake") => Some(&FAKE_DPAPI),
             _ => None,
         };
         let install = match option(first_line, "install") {
@@ -54,7 +47,7 @@ fn every_kind_has_a_fixture_that_produces_it() {
             platform: Some(platform),
             install_dir: install,
             encoding: Some(decoded.encoding),
-            protected_values: dpapi,
+            protector: dpapi,
             sso_enrollment: sso,
             continue_after_load_error: false,
         };

@@ -4,7 +4,7 @@
 use authproxy_manager::schema::Platform;
 use authproxy_manager::validate::{Diagnostic, SsoEnrollment};
 
-use crate::util::{check_file, samples_dir, FakeDpapi, ForeignMachineDpapi, Install};
+use crate::util::{check_file, samples_dir, Install, FAKE_DPAPI, THIS_MACHINE};
 
 /// `(section or "cross" or "" for file-level, kind, severity, a key that must be among the finding's keys or "")`.
 type Finding = (&'static str, &'static str, &'static str, &'static str);
@@ -104,7 +104,8 @@ fn assert_findings(file: &str, column: &str, actual: &[Diagnostic], mut expected
             .collect::<Vec<_>>()
             .join("\n  ")
     };
-    let mut unmatched: Vec<&Diagnostic> = actual.iter().collect();
+    // Plaintext-secret warnings (Windows semantics) are ours and have their own test below.
+    let mut unmatched: Vec<&Diagnostic> = actual.iter().filter(|d| d.kind.name() != "PlaintextSecret").collect();
     for f in &expected {
         let Some(pos) = unmatched.iter().position(|d| matches(d, f)) else {
             panic!("{file} [{column}]: expected {f:?}, got:\n  {}", describe(actual));
@@ -129,7 +130,7 @@ fn windows_column_real_dpapi_enrolled_sso() {
             &samples_dir().join(&name),
             Platform::Windows,
             Some(install.path()),
-            Some(&ForeignMachineDpapi),
+            Some(&THIS_MACHINE),
             SsoEnrollment::Detect,
         );
         assert_findings(&name, "windows", &ds, windows(&name));
@@ -154,7 +155,7 @@ fn sso_not_enrolled_is_an_error_on_both_platforms() {
             &samples_dir().join("v04_sso.cfg"),
             platform,
             Some(install.path()),
-            Some(&FakeDpapi),
+            Some(&FAKE_DPAPI),
             SsoEnrollment::Detect,
         );
         assert_findings("v04_sso.cfg", "not enrolled", &ds, vec![("sso", "SsoNotEnrolled", E, "")]);
@@ -168,7 +169,7 @@ fn duo_checker_w_plus_f_mode_accepts_stand_in_blobs() {
         &samples_dir().join("v06_protected_fake_dpapi.cfg"),
         Platform::Windows,
         Some(install.path()),
-        Some(&FakeDpapi),
+        Some(&FAKE_DPAPI),
         SsoEnrollment::Detect,
     );
     assert_findings("v06_protected_fake_dpapi.cfg", "W+F", &ds, vec![]);
@@ -176,7 +177,7 @@ fn duo_checker_w_plus_f_mode_accepts_stand_in_blobs() {
         &samples_dir().join("i14_skey_and_skey_protected.cfg"),
         Platform::Windows,
         Some(install.path()),
-        Some(&FakeDpapi),
+        Some(&FAKE_DPAPI),
         SsoEnrollment::Detect,
     );
     assert_findings(
@@ -221,4 +222,34 @@ fn missing_files_in_the_install_directory_are_invalid_values() {
     let keys: Vec<&str> =
         ds.iter().filter(|d| d.kind.name() == "InvalidValue").flat_map(|d| d.keys.iter().map(String::as_str)).collect();
     assert_eq!(keys, ["certs", "pkey"]);
+}
+
+#[test]
+fn plaintext_secrets_are_warned_with_windows_semantics_and_fixed_by_protecting() {
+    use authproxy_manager::config::{apply, Document};
+    use authproxy_manager::validate::{validate, Options};
+
+    let install = Install::new(true);
+    let path = samples_dir().join("v01_radius_auto_ad.cfg");
+    let (doc, ds) =
+        check_file(&path, Platform::Windows, Some(install.path()), Some(&THIS_MACHINE), SsoEnrollment::Detect);
+    let warned: Vec<&str> =
+        ds.iter().filter(|d| d.kind.name() == "PlaintextSecret").map(|d| d.keys[0].as_str()).collect();
+    assert_eq!(warned, ["service_account_password", "skey", "radius_secret_1", "radius_secret_2"]);
+    assert!(ds.iter().all(|d| d.kind.name() == "PlaintextSecret" && d.severity.as_str() == W));
+    let edits: Vec<_> = ds.iter().flat_map(|d| d.fix.as_ref().unwrap().edits.clone()).collect();
+    let fixed = apply(doc.text(), &edits).unwrap();
+    assert!(fixed.contains("radius_secret_protected_2="));
+    let options = Options {
+        platform: Some(Platform::Windows),
+        install_dir: Some(install.path().to_path_buf()),
+        protector: Some(&THIS_MACHINE),
+        ..Options::default()
+    };
+    assert!(validate(&Document::parse(&fixed), &options).is_empty(), "protected file is clean");
+    let (_, linux) = check_file(&path, Platform::Linux, Some(install.path()), None, SsoEnrollment::Detect);
+    assert!(linux.is_empty(), "no DPAPI on Linux, so no advice to protect");
+    let (_, no_dpapi) = check_file(&path, Platform::Windows, Some(install.path()), None, SsoEnrollment::Detect);
+    assert_eq!(no_dpapi.len(), 4);
+    assert!(no_dpapi.iter().all(|d| d.fix.is_none() && d.message.contains("authproxy-manager protect --section")));
 }

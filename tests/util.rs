@@ -3,8 +3,10 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use authproxy_manager::config::{decode, Document};
+use authproxy_manager::schema::types::{decode_base64, encode_base64};
 use authproxy_manager::schema::Platform;
-use authproxy_manager::validate::{validate, Diagnostic, Options, ProtectedValueCheck, SsoEnrollment};
+use authproxy_manager::secrets::{ProtectError, Protector, Secret};
+use authproxy_manager::validate::{validate, Diagnostic, Options, SsoEnrollment};
 
 /// The sample folder.
 pub fn samples_dir() -> PathBuf {
@@ -50,28 +52,34 @@ impl Install {
     }
 }
 
-/// Stands in for DPAPI on a machine where it exists but did not make these blobs:
-/// it accepts nothing, as real Windows does for blobs from elsewhere.
-pub struct ForeignMachineDpapi;
-
-impl ProtectedValueCheck for ForeignMachineDpapi {
-    fn check(&self, _blob: &str) -> Result<(), String> {
-        Err("the data was protected on another machine or account (DPAPI error 13)".to_string())
-    }
+/// A DPAPI stand-in for tests on Linux (DPAPI itself exists only on Windows; the
+/// real one is tested under Wine). A blob is base64 of `<marker>|AU$HPRO$Y|<plain>`,
+/// and only blobs with this stand-in's own marker decrypt, as only blobs made on
+/// the same machine do with real DPAPI.
+pub struct StandInDpapi {
+    marker: &'static str,
 }
 
-/// The stand-in used to run Duo's checker in its "W+F" mode: base64 of
-/// `FAKEDPAPI|AU$HPRO$Y|<plain>` decrypts; anything else does not.
-pub struct FakeDpapi;
+/// Real DPAPI on a machine that did not make the sample blobs: it rejects them.
+pub const THIS_MACHINE: StandInDpapi = StandInDpapi { marker: "THIS-MACHINE" };
+/// The stand-in used to run Duo's checker in its "W+F" mode: the sample blobs
+/// (`FAKEDPAPI|AU$HPRO$Y|<plain>`) decrypt.
+pub const FAKE_DPAPI: StandInDpapi = StandInDpapi { marker: "FAKEDPAPI" };
 
-impl ProtectedValueCheck for FakeDpapi {
-    fn check(&self, blob: &str) -> Result<(), String> {
-        let bytes = authproxy_manager::schema::types::decode_base64(blob).ok_or("not base64")?;
-        if bytes.starts_with(b"FAKEDPAPI|AU$HPRO$Y|") {
-            Ok(())
-        } else {
-            Err("not a stand-in blob".to_string())
-        }
+impl Protector for StandInDpapi {
+    fn available(&self) -> bool {
+        true
+    }
+
+    fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
+        Ok(encode_base64(format!("{}|AU$HPRO$Y|{}", self.marker, secret.expose()).as_bytes()))
+    }
+
+    fn unprotect(&self, blob: &str) -> Result<Secret, ProtectError> {
+        let bytes = decode_base64(blob).ok_or(ProtectError::NotBase64)?;
+        let text = String::from_utf8(bytes).map_err(|_| ProtectError::Undecryptable { code: 13 })?;
+        let prefix = format!("{}|AU$HPRO$Y|", self.marker);
+        text.strip_prefix(&prefix).map(Secret::new).ok_or(ProtectError::Undecryptable { code: 13 })
     }
 }
 
@@ -80,7 +88,7 @@ pub fn check_file(
     path: &Path,
     platform: Platform,
     install: Option<&Path>,
-    protected: Option<&dyn ProtectedValueCheck>,
+    protector: Option<&dyn Protector>,
     sso: SsoEnrollment,
 ) -> (Document, Vec<Diagnostic>) {
     let decoded = decode(&std::fs::read(path).unwrap());
@@ -89,7 +97,7 @@ pub fn check_file(
         platform: Some(platform),
         install_dir: install.map(Path::to_path_buf),
         encoding: Some(decoded.encoding),
-        protected_values: protected,
+        protector,
         sso_enrollment: sso,
         continue_after_load_error: false,
     };

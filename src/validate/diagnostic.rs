@@ -133,6 +133,8 @@ kinds! {
     FipsIncompatible => Error,
     /// The file has no sections: the checker passes it but the service will not start.
     NoSections => Warning,
+    /// A secret stored in plain text where the Windows proxy could read a DPAPI-protected `*_protected` value instead.
+    PlaintextSecret => Warning,
     /// `*_protected` values could not be decrypted on this host (no DPAPI), so they were not checked.
     ProtectedNotChecked => Info,
     /// A file or directory could not be checked on this host (unknown install directory or a foreign path).

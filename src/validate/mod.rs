@@ -16,17 +16,7 @@ pub use diagnostic::{Diagnostic, Fix, Kind, Severity};
 
 use crate::config::{Document, Encoding};
 use crate::schema::Platform;
-
-/// Decrypts `*_protected` values, to tell whether they are usable on this machine.
-///
-/// Implementations report success or failure only; the validator never sees plaintext.
-pub trait ProtectedValueCheck {
-    /// Checks that `base64_blob` decrypts with the proxy's parameters.
-    ///
-    /// # Errors
-    /// A short reason (without the value) when it does not decrypt.
-    fn check(&self, base64_blob: &str) -> Result<(), String>;
-}
+use crate::secrets::Protector;
 
 /// Whether the SSO enrollment step has been run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,8 +39,9 @@ pub struct Options<'a> {
     pub install_dir: Option<PathBuf>,
     /// How the file's bytes were decoded.
     pub encoding: Option<Encoding>,
-    /// Decrypts `*_protected` values (Windows with DPAPI); `None` when this host cannot.
-    pub protected_values: Option<&'a dyn ProtectedValueCheck>,
+    /// DPAPI, to decrypt `*_protected` values and to offer protecting plaintext
+    /// secrets as a fix; `None` (or an unavailable one) when this host has none.
+    pub protector: Option<&'a dyn Protector>,
     /// SSO enrollment state.
     pub sso_enrollment: SsoEnrollment,
     /// Keep checking sections even when the proxy could not load the file
@@ -64,7 +55,7 @@ impl std::fmt::Debug for Options<'_> {
             .field("platform", &self.platform)
             .field("install_dir", &self.install_dir)
             .field("encoding", &self.encoding)
-            .field("protected_values", &self.protected_values.is_some())
+            .field("protector", &self.protector.map(|p| p.available()))
             .field("sso_enrollment", &self.sso_enrollment)
             .field("continue_after_load_error", &self.continue_after_load_error)
             .finish()
@@ -94,6 +85,7 @@ pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
         }
         rules::cross::check(&views, &mut out);
         rules::protected::check(&views, options, &mut out);
+        rules::plaintext::check(doc, options, &mut out);
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.kind));
     out.dedup();

@@ -3,6 +3,7 @@
 pub mod cross;
 pub mod keys;
 pub mod load;
+pub mod plaintext;
 pub mod protected;
 pub mod section_rules;
 pub mod sections;

@@ -36,17 +36,17 @@ pub fn check(views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic
                     .with_keys(keys),
                 );
             }
-            Platform::Windows => match options.protected_values {
-                Some(checker) => {
+            Platform::Windows => match options.protector.filter(|p| p.available()) {
+                Some(protector) => {
                     for entry in &protected {
-                        if let Err(reason) = checker.check(&entry.value) {
+                        if let Err(reason) = protector.unprotect(&entry.value) {
                             out.push(
                                 Diagnostic::new(
                                     Kind::InvalidProtectedValue,
                                     value_range(entry),
                                     format!(
-                                        "{} does not decrypt on this machine ({reason}). Protected values only \
-                                         decrypt on the machine that made them: protect the secret again here.",
+                                        "{} does not decrypt on this machine: {reason}. Protect the secret again \
+                                         on this server.",
                                         entry.name
                                     ),
                                 )

@@ -1,0 +1,132 @@
+//! Windows DPAPI with the proxy's parameters. The only `unsafe` code in the crate.
+#![allow(unsafe_code)]
+
+use std::ptr::{null, null_mut};
+
+use windows_sys::Win32::Foundation::{GetLastError, LocalFree};
+use windows_sys::Win32::Security::Cryptography::{CryptProtectData, CryptUnprotectData, CRYPT_INTEGER_BLOB};
+
+use super::{ProtectError, Protector, Secret, ENTROPY, FLAGS};
+use crate::schema::types::{decode_base64, encode_base64};
+
+/// `CryptProtectData` / `CryptUnprotectData` with entropy `AU$HPRO$Y` and machine scope.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Dpapi;
+
+/// The description Duo's tool stores inside each blob (not needed to decrypt), as UTF-16.
+const DESCRIPTION: &[u16] = &[
+    b'w' as u16,
+    b'i' as u16,
+    b'n' as u16,
+    b'3' as u16,
+    b'2' as u16,
+    b'c' as u16,
+    b'r' as u16,
+    b'y' as u16,
+    b'p' as u16,
+    b't' as u16,
+    b'o' as u16,
+    b'.' as u16,
+    b'p' as u16,
+    b'y' as u16,
+    0,
+];
+
+fn blob(bytes: &[u8]) -> Result<CRYPT_INTEGER_BLOB, ProtectError> {
+    let len = u32::try_from(bytes.len()).map_err(|_| ProtectError::EncryptFailed { code: 87 })?;
+    // DPAPI only reads input blobs; the pointer is `*mut` in the C declaration only.
+    Ok(CRYPT_INTEGER_BLOB { cbData: len, pbData: bytes.as_ptr().cast_mut() })
+}
+
+/// Copies DPAPI's output and frees it with `LocalFree`.
+fn take_output(out: CRYPT_INTEGER_BLOB) -> Vec<u8> {
+    if out.pbData.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: on success DPAPI sets `pbData` to a LocalAlloc'ed buffer of `cbData` bytes, which we
+    // copy before freeing it exactly once.
+    unsafe {
+        let bytes = std::slice::from_raw_parts(out.pbData, out.cbData as usize).to_vec();
+        LocalFree(out.pbData.cast());
+        bytes
+    }
+}
+
+impl Protector for Dpapi {
+    fn available(&self) -> bool {
+        true
+    }
+
+    fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
+        let input = blob(secret.expose().as_bytes())?;
+        let entropy = blob(ENTROPY)?;
+        let mut out = CRYPT_INTEGER_BLOB { cbData: 0, pbData: null_mut() };
+        // SAFETY: every pointer refers to a live, correctly sized value for the duration of the call;
+        // reserved and prompt arguments are null as the API allows.
+        let ok = unsafe { CryptProtectData(&input, DESCRIPTION.as_ptr(), &entropy, null(), null(), FLAGS, &mut out) };
+        if ok == 0 {
+            // SAFETY: reads the calling thread's last-error value; no memory is touched.
+            return Err(ProtectError::EncryptFailed { code: unsafe { GetLastError() } });
+        }
+        Ok(encode_base64(&take_output(out)))
+    }
+
+    fn unprotect(&self, base64_blob: &str) -> Result<Secret, ProtectError> {
+        let bytes = decode_base64(base64_blob.trim()).ok_or(ProtectError::NotBase64)?;
+        let input = blob(&bytes)?;
+        let entropy = blob(ENTROPY)?;
+        let mut out = CRYPT_INTEGER_BLOB { cbData: 0, pbData: null_mut() };
+        // SAFETY: as in `protect`; the description output pointer is null, so nothing else is allocated.
+        let ok = unsafe { CryptUnprotectData(&input, null_mut(), &entropy, null(), null(), FLAGS, &mut out) };
+        if ok == 0 {
+            // SAFETY: reads the calling thread's last-error value.
+            return Err(ProtectError::Undecryptable { code: unsafe { GetLastError() } });
+        }
+        let plain = take_output(out);
+        String::from_utf8(plain).map(Secret::new).map_err(|e| {
+            let mut bytes = e.into_bytes();
+            zeroize::Zeroize::zeroize(&mut bytes);
+            ProtectError::NotUtf8
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::DPAPI_BASE64_PREFIX;
+
+    #[test]
+    fn round_trip_with_the_proxys_parameters() {
+        for plain in ["muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd", "Pässw0rd!Ü1", ""] {
+            let blob = Dpapi.protect(&Secret::new(plain)).unwrap();
+            assert!(blob.starts_with(DPAPI_BASE64_PREFIX), "{blob}");
+            assert_eq!(Dpapi.unprotect(&blob).unwrap().expose(), plain);
+        }
+    }
+
+    #[test]
+    fn a_blob_made_without_the_entropy_does_not_decrypt() {
+        let input = blob(b"secret-without-entropy").unwrap();
+        let mut out = CRYPT_INTEGER_BLOB { cbData: 0, pbData: null_mut() };
+        // SAFETY: as in `protect`, with no entropy.
+        let ok = unsafe { CryptProtectData(&input, null(), null(), null(), null(), FLAGS, &mut out) };
+        assert_ne!(ok, 0);
+        let blob = encode_base64(&take_output(out));
+        assert!(blob.starts_with(DPAPI_BASE64_PREFIX));
+        assert!(matches!(Dpapi.unprotect(&blob), Err(ProtectError::Undecryptable { .. })));
+    }
+
+    #[test]
+    fn tampered_and_foreign_values_are_rejected() {
+        let blob = Dpapi.protect(&Secret::new("x")).unwrap();
+        let mut bytes = decode_base64(&blob).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xFF;
+        assert!(matches!(Dpapi.unprotect(&encode_base64(&bytes)), Err(ProtectError::Undecryptable { .. })));
+        assert_eq!(Dpapi.unprotect("not base64!").unwrap_err(), ProtectError::NotBase64);
+        // The stand-in blob of the sample configs is valid base64 but not DPAPI.
+        let fake = "RkFLRURQQVBJfEFVJEhQUk8kWXxtdWFwdHQwQXpuMEROUlVReEE3MXAyVGQ4VktxeHJ5bzFuSWo3QlJk";
+        assert!(matches!(Dpapi.unprotect(fake), Err(ProtectError::Undecryptable { .. })));
+    }
+}
