@@ -28,3 +28,13 @@ mod kinds;
 /// platform-independent and the Windows test environment has no Python.
 #[cfg(not(windows))]
 mod python_parity;
+
+/// No secret in logs (at trace level), reports or command-line output.
+mod no_leaks;
+
+/// `protect` editing files in place, with the DPAPI stand-in.
+mod protect_cli;
+
+/// Real DPAPI and the real binary on Windows (under Wine in CI).
+#[cfg(windows)]
+mod windows;

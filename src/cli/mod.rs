@@ -1,4 +1,6 @@
-//! The headless command line: `validate` (and `explain`).
+//! The headless command line: `validate`, `protect`, `reveal`, `explain`.
+
+pub mod protect;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,9 @@ use crate::validate::{self, render, Kind, Options};
 #[derive(Debug, Parser)]
 #[command(name = "authproxy-manager", version, about = "Configuration manager for the Duo Authentication Proxy")]
 pub struct Cli {
+    /// How much to log to standard error (error, warn, info, debug, trace). Logs never contain secrets.
+    #[arg(long, global = true, default_value = "warn")]
+    pub log_level: tracing_subscriber::filter::LevelFilter,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -24,6 +29,10 @@ pub struct Cli {
 pub enum Command {
     /// Check authproxy.cfg files the way the proxy's own checker does, and more.
     Validate(ValidateArgs),
+    /// Protect plaintext secrets with Windows DPAPI, as the proxy decrypts them (Windows only).
+    Protect(protect::ProtectArgs),
+    /// Decrypt a *_protected value to check it (Windows only); masked unless --show.
+    Reveal(protect::RevealArgs),
     /// Explain a finding kind, e.g. `explain UnpairedKey`.
     Explain {
         /// A kind name as printed in brackets, e.g. MissingKey.
@@ -70,8 +79,17 @@ pub enum Format {
 /// Runs the command line; returns the process exit status.
 #[must_use]
 pub fn run(cli: Cli) -> ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(cli.log_level)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+    let protector = crate::secrets::host_protector();
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
-        Command::Validate(args) => validate_files(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()),
+        Command::Validate(args) => validate_files(&args, protector.as_ref(), &mut out, &mut err),
+        Command::Protect(args) => protect::protect(&args, protector.as_ref(), &mut out, &mut err),
+        Command::Reveal(args) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
         Command::Explain { kind } => explain(&kind),
     }
 }
@@ -105,7 +123,12 @@ pub fn inferred_install_dir(file: &Path) -> Option<PathBuf> {
 }
 
 /// Validates each file and writes the report; 0 clean, 1 errors found, 2 a file could not be read.
-pub fn validate_files(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+pub fn validate_files(
+    args: &ValidateArgs,
+    protector: &dyn crate::secrets::Protector,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
     let platform = match args.platform {
         Some(PlatformArg::Windows) => Platform::Windows,
         Some(PlatformArg::Linux) => Platform::Linux,
@@ -130,6 +153,7 @@ pub fn validate_files(args: &ValidateArgs, out: &mut dyn Write, err: &mut dyn Wr
             platform: Some(platform),
             install_dir: args.install_dir.clone().or_else(|| inferred_install_dir(file)),
             encoding: Some(decoded.encoding),
+            protector: Some(protector),
             ..Options::default()
         };
         let diagnostics = validate::validate(&doc, &options);

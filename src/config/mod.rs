@@ -7,6 +7,7 @@
 pub mod document;
 pub mod edit;
 pub mod encoding;
+pub mod file;
 pub mod parser;
 
 pub use document::{Document, Entry, Section};

@@ -66,7 +66,9 @@ impl Protector for Dpapi {
         let ok = unsafe { CryptProtectData(&input, DESCRIPTION.as_ptr(), &entropy, null(), null(), FLAGS, &mut out) };
         if ok == 0 {
             // SAFETY: reads the calling thread's last-error value; no memory is touched.
-            return Err(ProtectError::EncryptFailed { code: unsafe { GetLastError() } });
+            let code = unsafe { GetLastError() };
+            tracing::debug!(code, "CryptProtectData failed");
+            return Err(ProtectError::EncryptFailed { code });
         }
         Ok(encode_base64(&take_output(out)))
     }
@@ -80,7 +82,9 @@ impl Protector for Dpapi {
         let ok = unsafe { CryptUnprotectData(&input, null_mut(), &entropy, null(), null(), FLAGS, &mut out) };
         if ok == 0 {
             // SAFETY: reads the calling thread's last-error value.
-            return Err(ProtectError::Undecryptable { code: unsafe { GetLastError() } });
+            let code = unsafe { GetLastError() };
+            tracing::debug!(code, "CryptUnprotectData failed");
+            return Err(ProtectError::Undecryptable { code });
         }
         let plain = take_output(out);
         String::from_utf8(plain).map(Secret::new).map_err(|e| {

@@ -142,7 +142,9 @@ pub fn protect_entry(
     if entry.is_multiline() {
         return Err(ProtectRefusal::MultiLine { section: name(), key: entry.key.clone() });
     }
+    tracing::debug!(section = %section.name, key = %entry.key, chars = entry.value.chars().count(), "protecting a secret");
     let blob = protector.protect(&Secret::new(entry.value.clone()))?;
+    tracing::debug!(section = %section.name, key = %protected_key, blob_len = blob.len(), "protected");
     let between = TextRange::new(entry.key_range.end, entry.value_range.start).slice(doc.text());
     Ok(TextEdit::replace(
         TextRange::new(entry.key_range.start, entry.value_range.end),
@@ -167,4 +169,103 @@ pub fn protect_all(
         }
     }
     (edits, refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::apply;
+    use crate::schema::types::encode_base64;
+
+    /// Marks its output so tests can see what was protected; DPAPI itself is tested under Wine.
+    struct Marker;
+
+    impl Protector for Marker {
+        fn available(&self) -> bool {
+            true
+        }
+        fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
+            Ok(encode_base64(format!("P:{}", secret.expose()).as_bytes()))
+        }
+        fn unprotect(&self, _blob: &str) -> Result<Secret, ProtectError> {
+            Err(ProtectError::Undecryptable { code: 13 })
+        }
+    }
+
+    #[test]
+    fn protected_names_keep_case_and_put_the_number_last() {
+        let t = SectionType::RadiusServerAuto;
+        assert_eq!(protected_name(t, "skey").as_deref(), Some("skey_protected"));
+        assert_eq!(protected_name(t, "SKey").as_deref(), Some("SKey_protected"));
+        assert_eq!(protected_name(t, "radius_secret_2").as_deref(), Some("radius_secret_protected_2"));
+        assert_eq!(protected_name(t, "RADIUS_SECRET_10").as_deref(), Some("RADIUS_SECRET_protected_10"));
+        assert_eq!(
+            protected_name(SectionType::AdClient, "service_account_password").as_deref(),
+            Some("service_account_password_protected")
+        );
+        assert_eq!(protected_name(SectionType::RadiusClient, "secret").as_deref(), Some("secret_protected"));
+        assert_eq!(protected_name(t, "ikey"), None);
+        assert_eq!(protected_name(t, "skey_protected"), None);
+        assert_eq!(protected_name(SectionType::AdClient, "skey"), None, "ad_client has no skey");
+    }
+
+    #[test]
+    fn one_edit_keeps_comments_spacing_position_and_case() {
+        let text = "; keep me\r\n[radius_server_auto]\r\n# and me\r\nSKey = abc123\r\nradius_secret_1: s1\r\nradius_ip_1=10.0.0.1\r\n";
+        let doc = Document::parse(text);
+        let (edits, refused) = protect_all(&doc, &Marker);
+        assert!(refused.is_empty());
+        assert_eq!(edits.len(), 2);
+        let out = apply(text, &edits).unwrap();
+        let expected = format!(
+            "; keep me\r\n[radius_server_auto]\r\n# and me\r\nSKey_protected = {}\r\nradius_secret_protected_1: {}\r\nradius_ip_1=10.0.0.1\r\n",
+            encode_base64(b"P:abc123"),
+            encode_base64(b"P:s1")
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn refuses_when_the_twin_exists_or_the_value_is_unusable() {
+        let text = "[cloud]\nskey=abc\nSKEY_PROTECTED=xyz\nservice_account_password=\n[ad_client]\nservice_account_password=a\n  b\n[nonsense]\nskey=zzz\n";
+        let doc = Document::parse(text);
+        let cloud = &doc.sections[0];
+        let twin = protect_entry(&doc, cloud, &cloud.entries[0], &Marker).unwrap_err();
+        assert!(matches!(&twin, ProtectRefusal::TwinExists { twin, .. } if twin == "skey_protected"));
+        assert!(twin.to_string().contains("already has skey_protected"));
+        assert!(matches!(protect_entry(&doc, cloud, &cloud.entries[2], &Marker), Err(ProtectRefusal::Empty { .. })));
+        let ad = &doc.sections[1];
+        assert!(matches!(protect_entry(&doc, ad, &ad.entries[0], &Marker), Err(ProtectRefusal::MultiLine { .. })));
+        let bad = &doc.sections[2];
+        assert!(matches!(
+            protect_entry(&doc, bad, &bad.entries[0], &Marker),
+            Err(ProtectRefusal::NotProtectable { .. })
+        ));
+        let found = plaintext_secrets(&doc);
+        assert_eq!(
+            found.iter().map(|f| (f.key.as_str(), f.twin_exists)).collect::<Vec<_>>(),
+            [("skey", true), ("service_account_password", false)]
+        );
+    }
+
+    #[test]
+    fn unavailable_dpapi_changes_nothing() {
+        struct Off;
+        impl Protector for Off {
+            fn available(&self) -> bool {
+                false
+            }
+            fn protect(&self, _: &Secret) -> Result<String, ProtectError> {
+                Err(ProtectError::Unavailable)
+            }
+            fn unprotect(&self, _: &str) -> Result<Secret, ProtectError> {
+                Err(ProtectError::Unavailable)
+            }
+        }
+        let doc = Document::parse("[radius_client]\nhost=10.0.0.1\nsecret=s\n");
+        let (edits, refused) = protect_all(&doc, &Off);
+        assert!(edits.is_empty());
+        assert!(matches!(refused[0].1, ProtectRefusal::Protect(ProtectError::Unavailable)));
+        assert!(refused[0].1.to_string().contains("not available on this OS"));
+    }
 }

@@ -89,6 +89,13 @@ pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.kind));
     out.dedup();
+    tracing::debug!(
+        platform = options.platform().as_str(),
+        sections = doc.sections.len(),
+        findings = out.len(),
+        errors = out.iter().filter(|d| d.severity == Severity::Error).count(),
+        "validated"
+    );
     out
 }
 
