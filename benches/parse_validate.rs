@@ -88,18 +88,18 @@ fn site(out: &mut Out, rng: &mut Rng, n: usize) {
             out.kv("auth_type", "ntlm2");
         }
     }
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         out.kv("security_group_dn", format!("CN=VPN Users,OU=Groups,{domain}"));
     }
     out.line("");
 
-    let radius_kind = if n % 2 == 0 { "radius_server_auto" } else { "radius_server_challenge" };
+    let radius_kind = if n.is_multiple_of(2) { "radius_server_auto" } else { "radius_server_challenge" };
     out.line(&format!("; RADIUS listener for the site {n} VPN concentrators"));
     out.line(&format!("[{radius_kind}{n}]"));
     duo_keys(out, rng);
     out.kv("client", format!("ad_client{n}"));
     out.kv("port", 10_000 + n);
-    out.kv("failmode", if n % 5 == 0 { "secure" } else { "safe" });
+    out.kv("failmode", if n.is_multiple_of(5) { "secure" } else { "safe" });
     let peers = 1 + n % 4;
     for k in 1..=peers {
         out.kv(&format!("radius_ip_{k}"), format!("10.{}.{}.{}", n / 250, n % 250, 10 + k));

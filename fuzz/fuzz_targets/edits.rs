@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let b = WORDS[usize::from(word_b) % WORDS.len()];
 
     let edit: Option<TextEdit> = match op % 5 {
-        0 | 1 | 2 if entries.is_empty() => None,
+        0..=2 if entries.is_empty() => None,
         0 => doc.set_value(entries[usize::from(target) % entries.len()], b).ok(),
         1 => doc.rename_key(entries[usize::from(target) % entries.len()], a).ok(),
         2 => Some(doc.delete_key(entries[usize::from(target) % entries.len()])),
