@@ -3,7 +3,18 @@
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use authproxy_manager::secrets::DPAPI_BASE64_PREFIX;
+use authproxy_manager::secrets::{
+    dpapi_provider, running_under_wine, DPAPI_BASE64_PREFIX, WINDOWS_DPAPI_PROVIDER, WINE_DPAPI_PROVIDER,
+};
+
+/// The base64 a blob starts with: Windows' DPAPI header, or Wine's (version 1 + "Wine Crypt32 ok").
+fn header() -> &'static str {
+    if running_under_wine() {
+        "AQAAAFdpbmUgQ3J5cHQzMiBvawAB"
+    } else {
+        DPAPI_BASE64_PREFIX
+    }
+}
 
 use crate::util::samples_dir;
 
@@ -18,7 +29,9 @@ fn protect_reads_standard_input_and_prints_a_dpapi_blob() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let blob = String::from_utf8(out.stdout).unwrap();
-    assert!(blob.trim().starts_with(DPAPI_BASE64_PREFIX), "{blob}");
+    assert!(blob.trim().starts_with(header()), "{blob}");
+    let expected = if running_under_wine() { WINE_DPAPI_PROVIDER } else { WINDOWS_DPAPI_PROVIDER };
+    assert_eq!(dpapi_provider(&blob), Some(expected));
     assert!(!blob.contains("vpn-shared"));
 }
 
@@ -31,7 +44,7 @@ fn protect_all_then_validate_and_reveal_on_this_machine() {
     let o = exe().args(["protect", "--all", &file]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(&format!("skey_protected={DPAPI_BASE64_PREFIX}")), "{text}");
+    assert!(text.contains(&format!("skey_protected={}", header())), "{text}");
     let o = exe().args(["validate", "--platform", "windows", &file]).output().unwrap();
     let report = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{report}");

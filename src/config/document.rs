@@ -134,7 +134,8 @@ impl Document {
                     current = Some(EntryBuilder {
                         key: *key,
                         delimiter: *delimiter,
-                        parts: vec![*value],
+                        first: *value,
+                        more: Vec::new(),
                         value_range: if value.is_empty() { TextRange::empty(delimiter.end) } else { *value },
                         line: index,
                         last_line: index,
@@ -142,18 +143,18 @@ impl Document {
                 }
                 LineKind::Continuation { value } => {
                     if let Some(b) = current.as_mut() {
-                        b.parts.push(*value);
-                        b.value_range = if b.value_range.is_empty() && b.parts.len() == 2 && b.parts[0].is_empty() {
+                        b.value_range = if b.value_range.is_empty() && b.more.is_empty() && b.first.is_empty() {
                             *value
                         } else {
                             b.value_range.cover(*value)
                         };
+                        b.more.push(*value);
                         b.last_line = index;
                     }
                 }
                 LineKind::Blank => {
                     if let Some(b) = current.as_mut() {
-                        b.parts.push(TextRange::empty(line.content.start));
+                        b.more.push(TextRange::empty(line.content.start));
                     }
                 }
                 LineKind::Comment { .. } | LineKind::Invalid => {}
@@ -237,7 +238,10 @@ impl Document {
 struct EntryBuilder {
     key: TextRange,
     delimiter: TextRange,
-    parts: Vec<TextRange>,
+    /// The value on the key's line.
+    first: TextRange,
+    /// Continuation lines and blank lines after it (joined with `\n`, as Python does).
+    more: Vec<TextRange>,
     value_range: TextRange,
     line: usize,
     last_line: usize,
@@ -245,11 +249,21 @@ struct EntryBuilder {
 
 impl EntryBuilder {
     fn build(self, text: &str) -> Entry {
-        let joined: Vec<&str> = self.parts.iter().map(|r| r.slice(text)).collect();
-        let value = joined.join("\n").trim_end_matches(is_py_space).to_string();
+        let value = if self.more.is_empty() {
+            self.first.slice(text).to_string()
+        } else {
+            let mut joined = self.first.slice(text).to_string();
+            for part in &self.more {
+                joined.push('\n');
+                joined.push_str(part.slice(text));
+            }
+            joined.truncate(joined.trim_end_matches(is_py_space).len());
+            joined
+        };
         let key = self.key.slice(text).to_string();
+        let name = if key.is_ascii() { key.to_ascii_lowercase() } else { key.to_lowercase() };
         Entry {
-            name: key.to_lowercase(),
+            name,
             key,
             key_range: self.key,
             delimiter: self.delimiter,

@@ -6,6 +6,8 @@
 //! every line gets the meaning the proxy gives it, and records each problem
 //! the proxy would refuse to load.
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use crate::text::TextRange;
 
 /// What one physical line is.
@@ -166,22 +168,29 @@ pub struct Classified {
 struct State {
     in_section: bool,
     section_name: String,
+    /// A number per distinct section name, so keys can be remembered per section cheaply.
+    section_id: usize,
+    section_ids: HashMap<String, usize>,
     /// Line index of the current option, while continuation lines may follow.
     option_line: Option<usize>,
     indent_level: usize,
-    seen_sections: Vec<(String, usize)>,
-    seen_keys: Vec<(String, String, usize)>,
+    /// Exact section names seen, with their first line (configparser's duplicate check).
+    seen_sections: HashMap<String, usize>,
+    /// Keys seen per section id (ranges into the text) with their lines.
+    seen_keys: Vec<Vec<(TextRange, usize)>>,
+    /// Lower-cased `[\w+]` headers at column 0 → (name as written, first line): the proxy's pre-scan.
+    prescan: HashMap<String, (String, usize)>,
     reported_missing_header: bool,
 }
 
 /// Classifies every line of `text` as the proxy's parser would.
 #[must_use]
 pub fn classify(text: &str) -> Classified {
-    let mut out = Classified::default();
+    let lines = split_lines(text);
+    let mut out = Classified { lines: Vec::with_capacity(lines.len()), errors: Vec::new() };
     let mut state = State::default();
-    let mut prescan: Vec<(String, String, usize)> = Vec::new();
 
-    for (index, (content, eol)) in split_lines(text).into_iter().enumerate() {
+    for (index, (content, eol)) in lines.into_iter().enumerate() {
         let stripped = strip(text, content);
         let stripped_text = stripped.slice(text);
         let kind = if stripped_text.starts_with('#') || stripped_text.starts_with(';') {
@@ -194,7 +203,7 @@ pub fn classify(text: &str) -> Classified {
                 LineKind::Continuation { value: stripped }
             } else {
                 state.indent_level = indent;
-                classify_statement(text, index, content, stripped, &mut state, &mut prescan, &mut out)
+                classify_statement(text, index, content, stripped, &mut state, &mut out)
             }
         };
         out.lines.push(Line { content, eol, kind });
@@ -209,7 +218,6 @@ fn classify_statement(
     content: TextRange,
     stripped: TextRange,
     state: &mut State,
-    prescan: &mut Vec<(String, String, usize)>,
     out: &mut Classified,
 ) -> LineKind {
     let s = stripped.slice(text);
@@ -218,7 +226,12 @@ fn classify_statement(
         let brackets = TextRange::new(stripped.start, name.end + 1);
         let trailing = TextRange::new(brackets.end, stripped.end);
         let name_text = name.slice(text).to_string();
-        check_duplicate_section(text, index, content, name, &name_text, state, prescan, out);
+        check_duplicate_section(text, index, content, name, &name_text, state, out);
+        let next_id = state.section_ids.len();
+        state.section_id = *state.section_ids.entry(name_text.clone()).or_insert(next_id);
+        if state.section_id == state.seen_keys.len() {
+            state.seen_keys.push(Vec::new());
+        }
         state.in_section = true;
         state.section_name = name_text;
         state.option_line = None;
@@ -243,25 +256,32 @@ fn classify_statement(
     if key.is_empty() {
         out.errors.push(SyntaxError { kind: SyntaxErrorKind::EmptyKey, range: *delimiter, line: index });
     }
-    let lower = key.slice(text).to_lowercase();
-    if let Some((_, _, first_line)) =
-        state.seen_keys.iter().find(|(sec, k, _)| *sec == state.section_name && *k == lower)
-    {
-        out.errors.push(SyntaxError {
+    let key_text = key.slice(text);
+    let seen = &mut state.seen_keys[state.section_id];
+    match seen.iter().find(|(other, _)| same_key(other.slice(text), key_text)) {
+        Some((_, first_line)) => out.errors.push(SyntaxError {
             kind: SyntaxErrorKind::DuplicateKey {
-                key: lower.clone(),
+                key: key_text.to_lowercase(),
                 section: state.section_name.clone(),
                 first_line: *first_line,
             },
             range: if key.is_empty() { *delimiter } else { *key },
             line: index,
-        });
-    } else {
-        state.seen_keys.push((state.section_name.clone(), lower, index));
+        }),
+        None => seen.push((*key, index)),
     }
     // Python's `optname` is '' for an empty key, which is falsy: nothing continues it.
     state.option_line = (!key.is_empty()).then_some(index);
     kind
+}
+
+/// Keys compare as Python's `str.lower()` does (no allocation for the usual ASCII keys).
+fn same_key(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 /// Length in bytes of the name in `[name]...` (Python `\[(?P<header>[^]]+)\]`).
@@ -282,7 +302,6 @@ fn entry_kind(text: &str, stripped: TextRange) -> Option<LineKind> {
     Some(LineKind::Entry { key, delimiter, value })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check_duplicate_section(
     text: &str,
     index: usize,
@@ -290,16 +309,15 @@ fn check_duplicate_section(
     name: TextRange,
     name_text: &str,
     state: &mut State,
-    prescan: &mut Vec<(String, String, usize)>,
     out: &mut Classified,
 ) {
     // configparser itself (strict): the exact same name twice is fatal; `DEFAULT` merges silently.
     let exact_first = if name_text == "DEFAULT" {
         None
     } else {
-        let found = state.seen_sections.iter().find(|(n, _)| n == name_text).map(|(_, line)| *line);
+        let found = state.seen_sections.get(name_text).copied();
         if found.is_none() {
-            state.seen_sections.push((name_text.to_string(), index));
+            state.seen_sections.insert(name_text.to_string(), index);
         }
         found
     };
@@ -309,9 +327,11 @@ fn check_duplicate_section(
     let mut prescan_first = None;
     if at_line_start && word_only {
         let lower = name_text.to_lowercase();
-        match prescan.iter().find(|(_, l, _)| *l == lower) {
-            Some((first_name, _, first_line)) => prescan_first = Some((first_name.clone(), *first_line)),
-            None => prescan.push((name_text.to_string(), lower, index)),
+        match state.prescan.entry(lower) {
+            Entry::Occupied(first) => prescan_first = Some(first.get().clone()),
+            Entry::Vacant(slot) => {
+                slot.insert((name_text.to_string(), index));
+            }
         }
     }
     let duplicate = match (exact_first, prescan_first) {

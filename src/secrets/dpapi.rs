@@ -5,6 +5,7 @@ use std::ptr::{null, null_mut};
 
 use windows_sys::Win32::Foundation::{GetLastError, LocalFree};
 use windows_sys::Win32::Security::Cryptography::{CryptProtectData, CryptUnprotectData, CRYPT_INTEGER_BLOB};
+use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
 
 use super::{ProtectError, Protector, Secret, ENTROPY, FLAGS};
 use crate::schema::types::{decode_base64, encode_base64};
@@ -49,6 +50,19 @@ fn take_output(out: CRYPT_INTEGER_BLOB) -> Vec<u8> {
         let bytes = std::slice::from_raw_parts(out.pbData, out.cbData as usize).to_vec();
         LocalFree(out.pbData.cast());
         bytes
+    }
+}
+
+/// Whether this Windows is Wine (its ntdll exports `wine_get_version`). Wine's DPAPI
+/// works but writes its own provider marker and ignores machine scope.
+#[must_use]
+pub fn running_under_wine() -> bool {
+    let ntdll: Vec<u16> = "ntdll.dll\0".encode_utf16().collect();
+    // SAFETY: both strings are NUL-terminated and outlive the calls; ntdll is always loaded,
+    // and a null module handle is checked before use.
+    unsafe {
+        let module = GetModuleHandleW(ntdll.as_ptr());
+        !module.is_null() && GetProcAddress(module, b"wine_get_version\0".as_ptr()).is_some()
     }
 }
 
@@ -98,13 +112,23 @@ impl Protector for Dpapi {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::DPAPI_BASE64_PREFIX;
+    use crate::secrets::{dpapi_provider, DPAPI_BASE64_PREFIX, WINDOWS_DPAPI_PROVIDER, WINE_DPAPI_PROVIDER};
+
+    /// Real Windows blobs carry the DPAPI provider GUID (base64 prefix `AQAAANCMnd8B…`); Wine's carry its own marker.
+    fn assert_dpapi_header(blob: &str) {
+        if running_under_wine() {
+            assert_eq!(dpapi_provider(blob), Some(WINE_DPAPI_PROVIDER), "{blob}");
+        } else {
+            assert!(blob.starts_with(DPAPI_BASE64_PREFIX), "{blob}");
+            assert_eq!(dpapi_provider(blob), Some(WINDOWS_DPAPI_PROVIDER));
+        }
+    }
 
     #[test]
     fn round_trip_with_the_proxys_parameters() {
         for plain in ["muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd", "Pässw0rd!Ü1", ""] {
             let blob = Dpapi.protect(&Secret::new(plain)).unwrap();
-            assert!(blob.starts_with(DPAPI_BASE64_PREFIX), "{blob}");
+            assert_dpapi_header(&blob);
             assert_eq!(Dpapi.unprotect(&blob).unwrap().expose(), plain);
         }
     }
@@ -117,7 +141,7 @@ mod tests {
         let ok = unsafe { CryptProtectData(&input, null(), null(), null(), null(), FLAGS, &mut out) };
         assert_ne!(ok, 0);
         let blob = encode_base64(&take_output(out));
-        assert!(blob.starts_with(DPAPI_BASE64_PREFIX));
+        assert_dpapi_header(&blob);
         assert!(matches!(Dpapi.unprotect(&blob), Err(ProtectError::Undecryptable { .. })));
     }
 

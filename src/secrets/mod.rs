@@ -14,7 +14,7 @@ mod secret;
 mod unavailable;
 
 #[cfg(windows)]
-pub use dpapi::Dpapi;
+pub use dpapi::{running_under_wine, Dpapi};
 pub use protect::{plaintext_secrets, protect_all, protect_entry, protected_name, PlaintextSecret, ProtectRefusal};
 pub use secret::Secret;
 #[cfg(not(windows))]
@@ -31,6 +31,23 @@ pub const FLAGS: u32 = CRYPTPROTECT_UI_FORBIDDEN | CRYPTPROTECT_LOCAL_MACHINE;
 /// How every real DPAPI blob starts once base64-encoded: version 1, the DPAPI
 /// provider GUID, master-key version 1.
 pub const DPAPI_BASE64_PREFIX: &str = "AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA";
+
+/// The DPAPI provider GUID real Windows writes into every blob, as stored (little-endian fields):
+/// `{df9d8cd0-1501-11d1-8c7a-00c04fc297eb}`.
+pub const WINDOWS_DPAPI_PROVIDER: [u8; 16] =
+    [0xD0, 0x8C, 0x9D, 0xDF, 0x01, 0x15, 0xD1, 0x11, 0x8C, 0x7A, 0x00, 0xC0, 0x4F, 0xC2, 0x97, 0xEB];
+/// What Wine writes in the same place: its blobs are not byte-compatible with Windows'.
+pub const WINE_DPAPI_PROVIDER: [u8; 16] = *b"Wine Crypt32 ok\0";
+
+/// The provider GUID of a base64 DPAPI blob (version 1 header), if it has one.
+#[must_use]
+pub fn dpapi_provider(base64_blob: &str) -> Option<[u8; 16]> {
+    let bytes = crate::schema::types::decode_base64(base64_blob.trim())?;
+    if bytes.get(..4)? != [1, 0, 0, 0] {
+        return None;
+    }
+    bytes.get(4..20)?.try_into().ok()
+}
 
 /// Why a secret could not be protected or unprotected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,5 +107,22 @@ pub fn host_protector() -> Box<dyn Protector> {
     #[cfg(not(windows))]
     {
         Box::new(Unavailable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_of_real_and_wine_blobs() {
+        // The first 28 bytes of a real Windows blob and of a Wine blob.
+        let windows = "AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA";
+        assert_eq!(dpapi_provider(windows), Some(WINDOWS_DPAPI_PROVIDER));
+        let wine = "AQAAAFdpbmUgQ3J5cHQzMiBvawABAAAA";
+        assert_eq!(dpapi_provider(wine), Some(WINE_DPAPI_PROVIDER));
+        assert_eq!(dpapi_provider("RkFLRURQQVBJfEFVJEhQUk8kWXxtdWFwdHQw"), None, "the samples' stand-in blobs");
+        assert_eq!(dpapi_provider("not base64"), None);
+        assert!(windows.starts_with(DPAPI_BASE64_PREFIX));
     }
 }

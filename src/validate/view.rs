@@ -2,7 +2,7 @@
 //! `[DEFAULT]` entries it inherits, and what `[main]` pushes into it.
 
 use crate::config::{Document, Entry, Section};
-use crate::schema::{role_of, Role, SectionType};
+use crate::schema::{find_key, role_of, KeyMatch, Role, SectionType};
 
 /// One entry of a section, possibly inherited from `[DEFAULT]`.
 #[derive(Debug, Clone, Copy)]
@@ -11,6 +11,15 @@ pub struct Item<'d> {
     pub entry: &'d Entry,
     /// Written in `[DEFAULT]`, not in the section itself.
     pub inherited: bool,
+    /// The key resolved against the section type's schema (`None` for unknown keys and sections).
+    pub key: Option<KeyMatch>,
+}
+
+impl Item<'_> {
+    /// Whether this is a key of the family `stem` (`host`, `host_2`, …).
+    pub fn is(&self, stem: &str) -> bool {
+        self.key.is_some_and(|m| m.spec.name == stem)
+    }
 }
 
 /// A regular section with everything that applies to it.
@@ -61,7 +70,7 @@ impl<'d> View<'d> {
 }
 
 /// Builds a view of every regular section, in file order.
-pub fn build(doc: &Document) -> Vec<View<'_>> {
+pub fn build<'d>(doc: &'d Document) -> Vec<View<'d>> {
     let defaults: Vec<&Entry> = doc.sections.iter().filter(|s| s.is_default()).flat_map(|s| s.entries.iter()).collect();
     let main = doc.sections.iter().find(|s| s.name.eq_ignore_ascii_case("main"));
     let main_entry = |name: &str| main.and_then(|m| m.get(name));
@@ -72,18 +81,23 @@ pub fn build(doc: &Document) -> Vec<View<'_>> {
 
     doc.regular_sections()
         .map(|section| {
-            let mut items: Vec<Item<'_>> =
-                section.entries.iter().map(|e| Item { entry: e, inherited: false }).collect();
+            let ty = SectionType::from_section_name(&section.name);
+            let item = |entry: &'d Entry, inherited: bool| Item {
+                entry,
+                inherited,
+                key: ty.and_then(|t| find_key(t, &entry.name)),
+            };
+            let mut items: Vec<Item<'_>> = section.entries.iter().map(|e| item(e, false)).collect();
             for d in &defaults {
                 if !section.entries.iter().any(|e| e.name == d.name) {
-                    items.push(Item { entry: d, inherited: true });
+                    items.push(item(d, true));
                 }
             }
             let role = role_of(&section.name);
             let takes_interface = matches!(role, Role::Server | Role::HttpProxy);
             let main_interface = main_entry("interface").filter(|_| takes_interface);
             let forced_client = forced.filter(|(server, _)| *server == section.name).map(|(_, c)| c);
-            View { section, ty: SectionType::from_section_name(&section.name), items, main_interface, forced_client }
+            View { section, ty, items, main_interface, forced_client }
         })
         .collect()
 }

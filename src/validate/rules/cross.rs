@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use super::{checker_bool, value_range};
 use crate::schema::types::{parse_ip_range, ranges_overlap};
-use crate::schema::{find_key, Role, SectionType};
+use crate::schema::{Role, SectionType};
 use crate::text::TextRange;
 use crate::validate::view::View;
 use crate::validate::{Diagnostic, Kind};
@@ -187,45 +187,56 @@ fn same_interface(a: &str, b: &str) -> bool {
     a == "*" || b == "*" || a == b
 }
 
+/// A RADIUS listener: where it listens and which clients it accepts.
+struct RadiusListener<'v, 'd> {
+    view: &'v View<'d>,
+    port: Option<u32>,
+    interface: &'d str,
+    ips: Vec<RadiusIp<'d>>,
+}
+
 fn radius_contention(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
-    let servers: Vec<(&View<'_>, Vec<RadiusIp<'_>>)> =
-        views.iter().filter(|v| v.ty.is_some_and(SectionType::is_radius_server)).map(|v| (v, radius_ips(v))).collect();
-    for (i, (later, later_ips)) in servers.iter().enumerate() {
-        for (earlier, earlier_ips) in &servers[..i] {
-            let (Some(p1), Some(p2)) = (port_of(later, "port", 1812), port_of(earlier, "port", 1812)) else { continue };
-            let (i1, i2) = (later.interface().unwrap_or("*"), earlier.interface().unwrap_or("*"));
-            if p1 != p2 || !same_interface(i1, i2) {
+    let servers: Vec<RadiusListener<'_, '_>> = views
+        .iter()
+        .filter(|v| v.ty.is_some_and(SectionType::is_radius_server))
+        .map(|v| RadiusListener {
+            view: v,
+            port: port_of(v, "port", 1812),
+            interface: v.interface().unwrap_or("*"),
+            ips: radius_ips(v),
+        })
+        .collect();
+    for (i, later) in servers.iter().enumerate() {
+        let Some(port) = later.port else { continue };
+        for earlier in &servers[..i] {
+            if earlier.port != Some(port) || !same_interface(later.interface, earlier.interface) {
                 continue;
             }
-            let overlap = later_ips.iter().find_map(|(entry, text, range)| {
-                earlier_ips
+            let overlap = later.ips.iter().find_map(|(entry, text, range)| {
+                earlier
+                    .ips
                     .iter()
                     .find(|(_, _, other)| ranges_overlap(*range, *other))
                     .map(|(_, other, _)| (entry, text, other))
             });
-            if let Some((entry, ip1, ip_earlier)) = overlap {
-                out.push(
-                    Diagnostic::new(
-                        Kind::NetworkContention,
-                        entry.key_range.cover(entry.value_range),
-                        format!(
-                            "[{}] and [{}] both listen on UDP port {p1} (interface {}) and both accept RADIUS \
-                             clients in {} / {}. The proxy hands a request to the first matching section in \
-                             file order, so [{}] never sees those clients. Use different ports or \
-                             non-overlapping radius_ip ranges.",
-                            later.name(),
-                            earlier.name(),
-                            if i1 == "*" { i2 } else { i1 },
-                            ip1,
-                            ip_earlier,
-                            later.name()
-                        ),
-                    )
-                    .in_section(later.name())
-                    .cross()
-                    .with_keys([entry.name.clone()]),
-                );
-            }
+            let Some((entry, ip_later, ip_earlier)) = overlap else { continue };
+            let interface = if later.interface == "*" { earlier.interface } else { later.interface };
+            let (later_name, earlier_name) = (later.view.name(), earlier.view.name());
+            out.push(
+                Diagnostic::new(
+                    Kind::NetworkContention,
+                    entry.key_range.cover(entry.value_range),
+                    format!(
+                        "[{later_name}] and [{earlier_name}] both listen on UDP port {port} (interface {interface}) and \
+                         both accept RADIUS clients in {ip_later} / {ip_earlier}. The proxy hands a request to the \
+                         first matching section in file order, so [{later_name}] never sees those clients. Use \
+                         different ports or non-overlapping radius_ip ranges."
+                    ),
+                )
+                .in_section(later_name)
+                .cross()
+                .with_keys([entry.name.clone()]),
+            );
         }
     }
 }
@@ -234,10 +245,9 @@ fn radius_contention(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
 type RadiusIp<'d> = (&'d crate::config::Entry, String, (IpAddr, IpAddr));
 
 fn radius_ips<'d>(view: &View<'d>) -> Vec<RadiusIp<'d>> {
-    let Some(ty) = view.ty else { return Vec::new() };
     view.items
         .iter()
-        .filter(|i| find_key(ty, &i.entry.name).is_some_and(|m| m.spec.name == "radius_ip"))
+        .filter(|i| i.is("radius_ip"))
         .flat_map(|i| {
             i.entry
                 .value

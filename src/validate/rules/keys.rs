@@ -51,7 +51,7 @@ fn check_item(
     let entry = item.entry;
     let section = view.name();
     let from = origin(item.inherited);
-    let Some(m) = find_key(ty, &entry.name) else {
+    let Some(m) = item.key else {
         if let Some((_, _, canonical)) = ALIASES.iter().find(|(t, alias, _)| *t == ty && *alias == entry.name) {
             if let Some(spec) = find_key(ty, canonical) {
                 check_typed_value(view, spec.spec, entry, from, ctx, out);
@@ -233,8 +233,8 @@ fn check_inline_comment(spec: &KeySpec, entry: &Entry, section: &str, out: &mut 
 }
 
 /// Whether a key of `spec`'s family (bare or numbered) or its protected twin is present.
-fn family_present(view: &View<'_>, ty: SectionType, stem: &str) -> bool {
-    view.items.iter().any(|i| find_key(ty, &i.entry.name).is_some_and(|m| m.spec.name == stem))
+fn family_present(view: &View<'_>, stem: &str) -> bool {
+    view.items.iter().any(|i| i.is(stem))
 }
 
 fn check_required(view: &View<'_>, ty: SectionType, out: &mut Vec<Diagnostic>) {
@@ -242,8 +242,7 @@ fn check_required(view: &View<'_>, ty: SectionType, out: &mut Vec<Diagnostic>) {
         if spec.requirement != Requirement::Required || spec.protected || spec.numbering == Numbering::NumberedOnly {
             continue;
         }
-        let present =
-            family_present(view, ty, spec.name) || spec.twin.is_some_and(|twin| family_present(view, ty, twin));
+        let present = family_present(view, spec.name) || spec.twin.is_some_and(|twin| family_present(view, twin));
         if !present {
             out.push(missing(view, spec.name, spec.help));
         }
@@ -261,20 +260,14 @@ pub fn missing(view: &View<'_>, key: &str, help: &str) -> Diagnostic {
     .with_keys([key.to_string()])
 }
 
-fn indices<'d>(view: &View<'d>, ty: SectionType, stem: &str) -> Vec<(u32, &'d Entry)> {
-    view.items
-        .iter()
-        .filter_map(|i| {
-            find_key(ty, &i.entry.name).filter(|m| m.spec.name == stem).and_then(|m| m.index.map(|n| (n, i.entry)))
-        })
-        .collect()
+fn indices<'d>(view: &View<'d>, stem: &str) -> Vec<(u32, &'d Entry)> {
+    view.items.iter().filter(|i| i.is(stem)).filter_map(|i| i.key.and_then(|m| m.index).map(|n| (n, i.entry))).collect()
 }
 
 fn check_radius_pairs(view: &View<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(ty) = view.ty else { return };
-    let ips = indices(view, ty, "radius_ip");
-    let plain = indices(view, ty, "radius_secret");
-    let protected = indices(view, ty, "radius_secret_protected");
+    let ips = indices(view, "radius_ip");
+    let plain = indices(view, "radius_secret");
+    let protected = indices(view, "radius_secret_protected");
     let section = view.name();
     if ips.is_empty() {
         out.push(missing(
@@ -353,8 +346,7 @@ fn check_skey_pair(view: &View<'_>, out: &mut Vec<Diagnostic>) {
 /// Keys read as `stem_1`, `stem_2`, … until the first gap; the bare `stem` is the
 /// first slot only when `bare_is_first` (radius_client `host`), otherwise ignored.
 fn check_gapped(view: &View<'_>, stem: &str, bare_is_first: bool, out: &mut Vec<Diagnostic>) {
-    let Some(ty) = view.ty else { return };
-    let numbered = indices(view, ty, stem);
+    let numbered = indices(view, stem);
     let bare = view.get(stem);
     let mut present: BTreeSet<u32> = numbered.iter().map(|(n, _)| *n).collect();
     if bare_is_first && bare.is_some() {

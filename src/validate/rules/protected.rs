@@ -1,7 +1,7 @@
 //! `*_protected` values: unusable on Linux, decrypted on Windows when DPAPI is at hand.
 
 use super::value_range;
-use crate::schema::{find_key, Platform};
+use crate::schema::Platform;
 use crate::text::TextRange;
 use crate::validate::view::View;
 use crate::validate::{Diagnostic, Kind, Options};
@@ -9,13 +9,8 @@ use crate::validate::{Diagnostic, Kind, Options};
 pub fn check(views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     let mut first_unchecked: Option<TextRange> = None;
     for view in views {
-        let Some(ty) = view.ty else { continue };
-        let protected: Vec<_> = view
-            .items
-            .iter()
-            .filter(|i| find_key(ty, &i.entry.name).is_some_and(|m| m.spec.protected))
-            .map(|i| i.entry)
-            .collect();
+        let protected: Vec<_> =
+            view.items.iter().filter(|i| i.key.is_some_and(|m| m.spec.protected)).map(|i| i.entry).collect();
         let Some(first) = protected.first() else { continue };
         match options.platform() {
             Platform::Linux => {

@@ -7,7 +7,7 @@ use super::{checker_bool, value_range};
 use crate::config::Entry;
 use crate::schema::keys::AUTH_TYPE;
 use crate::schema::types::ValueContext;
-use crate::schema::{check_value, find_key, Platform, SectionType, ValueType};
+use crate::schema::{check_value, Platform, SectionType, ValueType};
 use crate::validate::view::View;
 use crate::validate::{Diagnostic, Kind, Options, SsoEnrollment};
 
@@ -258,10 +258,9 @@ fn ad_client(view: &View<'_>, views: &[View<'_>], options: &Options<'_>, out: &m
 }
 
 fn check_ip_hosts(view: &View<'_>, verify: Flag, out: &mut Vec<Diagnostic>) {
-    let Some(ty) = view.ty else { return };
     for item in &view.items {
         let entry = item.entry;
-        let is_host = find_key(ty, &entry.name).is_some_and(|m| m.spec.name == "host");
+        let is_host = item.is("host");
         if !is_host || entry.value.parse::<std::net::IpAddr>().is_err() {
             continue;
         }
@@ -301,9 +300,8 @@ fn check_ip_hosts(view: &View<'_>, verify: Flag, out: &mut Vec<Diagnostic>) {
 }
 
 fn radius_client(view: &View<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(ty) = view.ty else { return };
     for item in &view.items {
-        let Some(m) = find_key(ty, &item.entry.name) else { continue };
+        let Some(m) = item.key else { continue };
         let (true, Some(n)) = (m.spec.name == "port", m.index) else { continue };
         let host_present = view.get(&format!("host_{n}")).is_some() || (n == 1 && view.get("host").is_some());
         if !host_present {
