@@ -122,7 +122,8 @@ fn install_directory_is_inferred_from_a_conf_folder() {
     let conf = install.path().join("conf");
     std::fs::create_dir_all(&conf).unwrap();
     std::fs::write(conf.join("ldaps-ca.pem"), "pem").unwrap();
-    std::fs::copy(sample("i06_plain_without_bind_dn.cfg"), conf.join("authproxy.cfg")).unwrap();
+    std::fs::write(conf.join("authproxy.cfg"), std::fs::read(sample("i06_plain_without_bind_dn.cfg")).unwrap())
+        .unwrap();
     let o = run(&["validate", "--platform", "linux", &conf.join("authproxy.cfg").display().to_string()]);
     let out = stdout(&o);
     assert!(!out.contains("PathNotChecked"), "{out}");

@@ -46,7 +46,7 @@ fn protect_all_edits_in_place_with_a_backup_and_keeps_everything_else() {
 fn protect_one_key_and_refuse_a_clash() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("authproxy.cfg");
-    std::fs::copy(samples_dir().join("i14_skey_and_skey_protected.cfg"), &path).unwrap();
+    std::fs::write(&path, std::fs::read(samples_dir().join("i14_skey_and_skey_protected.cfg")).unwrap()).unwrap();
     let one = |section: &str, key: &str| ProtectArgs {
         all: false,
         section: Some(section.to_string()),

@@ -39,7 +39,7 @@ fn protect_reads_standard_input_and_prints_a_dpapi_blob() {
 fn protect_all_then_validate_and_reveal_on_this_machine() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("authproxy.cfg");
-    std::fs::copy(samples_dir().join("v01_radius_auto_ad.cfg"), &path).unwrap();
+    std::fs::write(&path, std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap()).unwrap();
     let file = path.display().to_string();
     let o = exe().args(["protect", "--all", &file]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -41,6 +41,12 @@ pub enum FileError {
         /// The file.
         path: PathBuf,
     },
+    /// The file is marked read-only; nothing was written.
+    #[error("{path} is read-only; nothing was written. Make it writable (or save under another name) and save again")]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
     /// The text has a character the file's encoding cannot hold; nothing was written.
     #[error("{path}: {source}")]
     Encode {
@@ -101,6 +107,9 @@ pub fn save(
     };
     if current.as_deref() != expected_on_disk {
         return Err(FileError::ChangedOnDisk { path: path.to_path_buf() });
+    }
+    if current.is_some() && fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(FileError::ReadOnly { path: path.to_path_buf() });
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let temp = temp_path(path);
@@ -209,6 +218,20 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"; caf\xe9\n[main]\ndebug=true\n");
         let err = save(&path, "; ✓\n", loaded.decoded.encoding, Some(&fs::read(&path).unwrap())).unwrap_err();
         assert!(matches!(err, FileError::Encode { .. }));
+    }
+
+    #[test]
+    fn read_only_files_are_refused_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authproxy.cfg");
+        fs::write(&path, "[main]\n").unwrap();
+        let mut permissions = fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&path, permissions).unwrap();
+        let err = save(&path, "[cloud]\n", Encoding::Utf8, Some(b"[main]\n")).unwrap_err();
+        assert!(matches!(err, FileError::ReadOnly { .. }), "{err}");
+        assert!(err.to_string().contains("is read-only"));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[main]\n");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! every line gets the meaning the proxy gives it, and records each problem
 //! the proxy would refuse to load.
 
-use std::collections::hash_map::{Entry, HashMap};
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::text::TextRange;
 

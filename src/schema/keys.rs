@@ -1,6 +1,6 @@
 //! The key table: every key of every section type, with type, default, rules and help.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::types::{EnumValue, ValueType};
@@ -1075,8 +1075,8 @@ fn index() -> &'static Index {
     INDEX.get_or_init(|| {
         let mut index = Index {
             by_section: vec![Vec::new(); SectionType::ALL.len()],
-            exact: vec![HashMap::new(); SectionType::ALL.len()],
-            stems: vec![HashMap::new(); SectionType::ALL.len()],
+            exact: vec![HashMap::default(); SectionType::ALL.len()],
+            stems: vec![HashMap::default(); SectionType::ALL.len()],
         };
         for spec in KEYS {
             for section in spec.sections {

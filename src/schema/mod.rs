@@ -121,9 +121,13 @@ impl SectionType {
     /// trailing ASCII digits stripped (`[ad_client2]` is an `ad_client`).
     #[must_use]
     pub fn from_section_name(name: &str) -> Option<Self> {
+        if name.is_ascii() {
+            let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            return Self::ALL.into_iter().find(|t| t.base_name().eq_ignore_ascii_case(stem));
+        }
+        // Unicode lower-casing can turn non-ASCII letters into ASCII ones (the Kelvin sign becomes `k`).
         let lower = name.to_lowercase();
-        let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit());
-        Self::from_base_name(stem)
+        Self::from_base_name(lower.trim_end_matches(|c: char| c.is_ascii_digit()))
     }
 
     /// Exact base-name lookup (`ad_client`, not `ad_client2`).
@@ -183,7 +187,11 @@ impl SectionType {
 /// Role of a section name, from substrings of the lower-cased name (server before client).
 #[must_use]
 pub fn role_of(section_name: &str) -> Role {
-    let lower = section_name.to_lowercase();
+    let lower: std::borrow::Cow<'_, str> = if section_name.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        section_name.to_lowercase().into()
+    } else {
+        section_name.into()
+    };
     if lower.contains("server") {
         Role::Server
     } else if lower.contains("client") {
@@ -217,6 +225,9 @@ mod tests {
         assert_eq!(SectionType::from_section_name("radius_server_auto2a"), None);
         assert_eq!(SectionType::from_section_name("radius_server"), None);
         assert_eq!(SectionType::from_section_name("mock_client"), None);
+        assert_eq!(SectionType::from_section_name("AD_\u{212A}LIENT"), None, "Kelvin sign is not C");
+        assert_eq!(SectionType::from_section_name("\u{212A}\u{212A}"), None);
+        assert_eq!(SectionType::from_section_name("ma\u{130}n"), None);
     }
 
     #[test]
