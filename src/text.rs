@@ -109,6 +109,13 @@ impl LineIndex {
         Self { starts, len: text.len() }
     }
 
+    /// Builds the index from known line starts (the first must be 0), e.g. from a parser's lines.
+    #[must_use]
+    pub fn from_line_starts(starts: Vec<usize>, text_len: usize) -> Self {
+        debug_assert_eq!(starts.first(), Some(&0));
+        Self { starts, len: text_len }
+    }
+
     /// Number of lines (a text ending in a line break has an empty last line).
     #[must_use]
     pub fn line_count(&self) -> usize {

@@ -162,13 +162,16 @@ impl Document {
         }
         finish(current.take(), &mut sections, &mut orphans);
 
+        let mut starts = Vec::with_capacity(classified.lines.len() + 1);
+        starts.push(0);
+        starts.extend(classified.lines.iter().filter(|l| !l.eol.is_empty()).map(|l| l.eol.end));
         Self {
             text: text.to_string(),
             lines: classified.lines,
             sections,
             orphans,
             errors: classified.errors,
-            line_index: LineIndex::new(text),
+            line_index: LineIndex::from_line_starts(starts, text.len()),
         }
     }
 
@@ -327,5 +330,17 @@ mod tests {
         assert!(!doc.loads());
         assert_eq!(doc.to_text(), text);
         assert_eq!(doc.sections[0].value("x"), Some("1"));
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::*;
+
+    #[test]
+    fn the_parsers_line_index_matches_a_fresh_one() {
+        for text in ["", "a", "a\n", "a\r\nb\rc\n\nd", "\r\r\n\n", "[s]\nk=v", "x\r"] {
+            assert_eq!(Document::parse(text).line_index, LineIndex::new(text), "{text:?}");
+        }
     }
 }

@@ -133,22 +133,18 @@ fn strip(text: &str, range: TextRange) -> TextRange {
 #[must_use]
 pub fn split_lines(text: &str) -> Vec<(TextRange, TextRange)> {
     let bytes = text.as_bytes();
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(bytes.len() / 24 + 1);
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let eol_len = match bytes[i] {
-            b'\n' => 1,
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
-            b'\r' => 1,
-            _ => 0,
-        };
-        if eol_len > 0 {
-            lines.push((TextRange::new(start, i), TextRange::new(i, i + eol_len)));
-            i += eol_len;
-            start = i;
-        } else {
-            i += 1;
+    let mut skip_lf_at = usize::MAX;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if i == skip_lf_at {
+            continue;
+        }
+        let eol_len = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+        lines.push((TextRange::new(start, i), TextRange::new(i, i + eol_len)));
+        start = i + eol_len;
+        if eol_len == 2 {
+            skip_lf_at = i + 1;
         }
     }
     if start < bytes.len() {

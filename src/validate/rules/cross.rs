@@ -66,6 +66,7 @@ impl<'a> ClientLookup<'a> {
 fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     let lookup = ClientLookup::new(views);
     let clients = &lookup.clients;
+    let client_set: rustc_hash::FxHashSet<&str> = clients.iter().copied().collect();
     for view in views.iter().filter(|v| v.ty.is_some() && v.role() == Role::Server) {
         let name = view.name();
         let lower = name.to_lowercase();
@@ -90,7 +91,7 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
         let resolved = lookup.resolve(view);
         let range = view.forced_client.or_else(|| view.get("client")).map_or(view.section.header_range, value_range);
         let resolved_name = resolved.clone().unwrap_or_default();
-        if !clients.contains(&resolved_name.as_str()) {
+        if !client_set.contains(resolved_name.as_str()) {
             let mut message = match &resolved {
                 Some(c) => format!("[{name}] uses client {c}, but there is no [{c}] client section."),
                 None => format!("[{name}] names no client section and none can be chosen automatically."),
