@@ -26,7 +26,7 @@ fn rust_ini_reads_the_same_keys_and_values() {
                 ini.section(Some(section.name.as_str())).unwrap_or_else(|| panic!("{name}: [{}]", section.name));
             let theirs: Vec<(String, String)> = props.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
             let ours: Vec<(String, String)> =
-                section.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+                section.entries.iter().map(|e| (e.key.to_string(), e.value.to_string())).collect();
             assert_eq!(ours, theirs, "{name} [{}]", section.name);
             compared += ours.len();
         }

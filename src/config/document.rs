@@ -1,5 +1,7 @@
 //! The semantic view: sections in file order, each with its entries and their spans.
 
+use compact_str::CompactString;
+
 use super::parser::{classify, is_py_space, Line, LineKind, SyntaxError};
 use crate::text::{LineIndex, TextRange};
 
@@ -7,15 +9,15 @@ use crate::text::{LineIndex, TextRange};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The key as written (case kept).
-    pub key: String,
+    pub key: CompactString,
     /// The key lower-cased, as the proxy sees it.
-    pub name: String,
+    pub name: CompactString,
     /// Where the key is written.
     pub key_range: TextRange,
     /// The `=` or `:`.
     pub delimiter: TextRange,
     /// The value as the proxy sees it: continuation lines joined with `\n`.
-    pub value: String,
+    pub value: CompactString,
     /// Where the value is written, from its first character to the end of its
     /// last continuation line (empty, after the delimiter, when there is no value).
     pub value_range: TextRange,
@@ -43,7 +45,7 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     /// The name as written between the brackets.
-    pub name: String,
+    pub name: CompactString,
     /// Where the name is written.
     pub name_range: TextRange,
     /// From `[` to `]`.
@@ -121,7 +123,7 @@ impl Document {
                         previous.end_line = index;
                     }
                     sections.push(Section {
-                        name: name.slice(text).to_string(),
+                        name: name.slice(text).into(),
                         name_range: *name,
                         header_range: *brackets,
                         line: index,
@@ -253,9 +255,9 @@ struct EntryBuilder {
 impl EntryBuilder {
     fn build(self, text: &str) -> Entry {
         let value = if self.more.is_empty() {
-            self.first.slice(text).to_string()
+            CompactString::from(self.first.slice(text))
         } else {
-            let mut joined = self.first.slice(text).to_string();
+            let mut joined = CompactString::from(self.first.slice(text));
             for part in &self.more {
                 joined.push('\n');
                 joined.push_str(part.slice(text));
@@ -263,8 +265,12 @@ impl EntryBuilder {
             joined.truncate(joined.trim_end_matches(is_py_space).len());
             joined
         };
-        let key = self.key.slice(text).to_string();
-        let name = if key.is_ascii() { key.to_ascii_lowercase() } else { key.to_lowercase() };
+        let key = CompactString::from(self.key.slice(text));
+        let name = if key.bytes().any(|b| b.is_ascii_uppercase()) || !key.is_ascii() {
+            CompactString::from(key.to_lowercase())
+        } else {
+            key.clone()
+        };
         Entry {
             name,
             key,

@@ -104,8 +104,8 @@ pub fn plaintext_secrets(doc: &Document) -> Vec<PlaintextSecret> {
             found.push(PlaintextSecret {
                 section: si,
                 entry: ei,
-                section_name: section.name.clone(),
-                key: entry.key.clone(),
+                section_name: section.name.to_string(),
+                key: entry.key.to_string(),
                 protected_key,
                 twin_exists,
             });
@@ -124,23 +124,23 @@ pub fn protect_entry(
     entry: &Entry,
     protector: &dyn Protector,
 ) -> Result<TextEdit, ProtectRefusal> {
-    let name = || section.name.clone();
+    let name = || section.name.to_string();
     let ty = SectionType::from_section_name(&section.name)
-        .ok_or_else(|| ProtectRefusal::NotProtectable { section: name(), key: entry.key.clone() })?;
+        .ok_or_else(|| ProtectRefusal::NotProtectable { section: name(), key: entry.key.to_string() })?;
     let protected_key = protected_name(ty, &entry.key)
-        .ok_or_else(|| ProtectRefusal::NotProtectable { section: name(), key: entry.key.clone() })?;
+        .ok_or_else(|| ProtectRefusal::NotProtectable { section: name(), key: entry.key.to_string() })?;
     if section.get(&protected_key.to_lowercase()).is_some() {
         return Err(ProtectRefusal::TwinExists {
             section: name(),
-            key: entry.key.clone(),
+            key: entry.key.to_string(),
             twin: protected_key.to_lowercase(),
         });
     }
     if entry.value.is_empty() {
-        return Err(ProtectRefusal::Empty { section: name(), key: entry.key.clone() });
+        return Err(ProtectRefusal::Empty { section: name(), key: entry.key.to_string() });
     }
     if entry.is_multiline() {
-        return Err(ProtectRefusal::MultiLine { section: name(), key: entry.key.clone() });
+        return Err(ProtectRefusal::MultiLine { section: name(), key: entry.key.to_string() });
     }
     tracing::debug!(section = %section.name, key = %entry.key, chars = entry.value.chars().count(), "protecting a secret");
     let blob = protector.protect(&Secret::new(entry.value.clone()))?;

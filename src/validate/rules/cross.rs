@@ -45,7 +45,7 @@ impl<'a> ClientLookup<'a> {
     /// Resolves a server section's client the way the proxy does; lower-cased.
     fn resolve(&self, view: &View<'_>) -> Option<String> {
         if let Some(forced) = view.forced_client {
-            return Some(forced.value.to_lowercase());
+            return Some(forced.value.to_lowercase().into());
         }
         if let Some(own) = view.value("client") {
             return Some(own.to_lowercase());

@@ -294,7 +294,7 @@ fn check_radius_pairs(view: &View<'_>, out: &mut Vec<Diagnostic>) {
                     format!("{} has no matching radius_secret_{n}: every radius_ip_N needs the shared secret with the same number. Add radius_secret_{n} (or radius_secret_protected_{n}).", entry.name),
                 )
                 .in_section(section)
-                .with_keys([format!("radius_secret_{n}"), entry.name.clone()]),
+                .with_keys([format!("radius_secret_{n}"), entry.name.to_string()]),
             );
         }
     }
@@ -307,7 +307,7 @@ fn check_radius_pairs(view: &View<'_>, out: &mut Vec<Diagnostic>) {
                     format!("{} has no matching radius_ip_{n}: the secret is unused until radius_ip_{n} names the client it belongs to.", entry.name),
                 )
                 .in_section(section)
-                .with_keys([format!("radius_ip_{n}"), entry.name.clone()]),
+                .with_keys([format!("radius_ip_{n}"), entry.name.to_string()]),
             );
         }
     }
@@ -323,7 +323,7 @@ fn check_radius_pairs(view: &View<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .in_section(section)
-                .with_keys([plain_entry.name.clone(), entry.name.clone()]),
+                .with_keys([plain_entry.name.to_string(), entry.name.to_string()]),
             );
         }
     }

@@ -14,7 +14,7 @@ pub fn check(views: &[View<'_>], options: &Options<'_>, out: &mut Vec<Diagnostic
         let Some(first) = protected.first() else { continue };
         match options.platform() {
             Platform::Linux => {
-                let mut keys: Vec<String> = protected.iter().map(|e| e.name.clone()).collect();
+                let mut keys: Vec<String> = protected.iter().map(|e| e.name.to_string()).collect();
                 keys.sort();
                 out.push(
                     Diagnostic::new(
@@ -94,7 +94,7 @@ fn ignored_plain_twins(view: &View<'_>, protected: &[&crate::config::Entry], out
                     ),
                 )
                 .in_section(view.name())
-                .with_keys([plain.clone(), entry.name.clone()]),
+                .with_keys([plain.clone(), entry.name.to_string()]),
             );
         }
     }

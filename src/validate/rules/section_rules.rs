@@ -292,7 +292,7 @@ fn check_ip_hosts(view: &View<'_>, verify: Flag, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .in_section(view.name())
-                .with_keys([entry.name.clone(), "ssl_verify_hostname".to_string()]),
+                .with_keys([entry.name.to_string(), "ssl_verify_hostname".to_string()]),
             ),
             Flag::False | Flag::Invalid => {}
         }
