@@ -628,17 +628,20 @@ fn check_factor_list(value: &str) -> Result<(), TypeError> {
 }
 
 fn check_enum(values: &[EnumValue], value: &str, platform: Platform) -> Result<(), TypeError> {
-    let lower = value.to_lowercase();
-    let allowed: Vec<&str> =
-        values.iter().filter(|v| !(v.windows_only && platform == Platform::Linux)).map(|v| v.name).collect();
-    match values.iter().find(|v| v.name.to_lowercase() == lower) {
+    // Enum names are lower-case ASCII; a non-ASCII value may still lower-case to one (Kelvin sign → k).
+    let lower: std::borrow::Cow<'_, str> = if value.is_ascii() { value.into() } else { value.to_lowercase().into() };
+    let found = values.iter().find(|v| v.name.eq_ignore_ascii_case(&lower));
+    let allowed = || {
+        values.iter().filter(|v| !(v.windows_only && platform == Platform::Linux)).map(|v| v.name).collect::<Vec<_>>()
+    };
+    match found {
         Some(v) if v.windows_only && platform == Platform::Linux => Err(TypeError::Invalid(format!(
             "{} is only available on Windows; expected one of: {}",
             v.name,
-            allowed.join(", ")
+            allowed().join(", ")
         ))),
         Some(_) => Ok(()),
-        None => Err(TypeError::Invalid(format!("expected one of: {}", allowed.join(", ")))),
+        None => Err(TypeError::Invalid(format!("expected one of: {}", allowed().join(", ")))),
     }
 }
 

@@ -18,6 +18,15 @@ pub fn check(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     tcp_listener_clash(views, out);
 }
 
+/// `name.lower().startswith(prefix)` for a lower-case ASCII `prefix`, without allocating for ASCII names.
+fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    if name.is_ascii() {
+        name.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    } else {
+        name.to_lowercase().starts_with(prefix)
+    }
+}
+
 /// Names of client sections as the checker lists them: the case-sensitive substring `client`.
 fn client_sections<'a>(views: &'a [View<'_>]) -> Vec<&'a str> {
     views.iter().map(View::name).filter(|n| n.contains("client")).collect()
@@ -32,8 +41,7 @@ struct ClientLookup<'a> {
 
 impl<'a> ClientLookup<'a> {
     fn new(views: &'a [View<'_>]) -> Self {
-        let ad: Vec<&str> =
-            views.iter().map(View::name).filter(|n| n.to_lowercase().starts_with("ad_client")).collect();
+        let ad: Vec<&str> = views.iter().map(View::name).filter(|n| starts_with_ignore_case(n, "ad_client")).collect();
         let main = views.iter().find(|v| v.name().eq_ignore_ascii_case("main"));
         Self {
             clients: client_sections(views),
@@ -50,7 +58,7 @@ impl<'a> ClientLookup<'a> {
         if let Some(own) = view.value("client") {
             return Some(own.to_lowercase());
         }
-        if view.name().to_lowercase().starts_with("ldap_server") && self.only_ad_client.is_some() {
+        if starts_with_ignore_case(view.name(), "ldap_server") && self.only_ad_client.is_some() {
             return self.only_ad_client.clone();
         }
         if self.main_client.is_some() {
@@ -69,7 +77,6 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     let client_set: rustc_hash::FxHashSet<&str> = clients.iter().copied().collect();
     for view in views.iter().filter(|v| v.ty.is_some() && v.role() == Role::Server) {
         let name = view.name();
-        let lower = name.to_lowercase();
         let duo_only = view.ty == Some(SectionType::RadiusServerDuoOnly);
         if duo_only {
             if let Some(client) = view.get("client") {
@@ -84,7 +91,7 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
                     .with_keys(["client"]),
                 );
             }
-            if lower == "radius_server_duo_only" {
+            if name.to_lowercase() == "radius_server_duo_only" {
                 continue;
             }
         }
@@ -159,7 +166,7 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
 fn main_http_proxy_conflict(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     let Some(main) = views.iter().find(|v| v.name() == "main") else { return };
     let Some(host) = main.get("http_proxy_host") else { return };
-    for section in views.iter().filter(|v| v.name().to_lowercase().starts_with("http_proxy")) {
+    for section in views.iter().filter(|v| starts_with_ignore_case(v.name(), "http_proxy")) {
         out.push(
             Diagnostic::new(
                 Kind::KeyIncompatibleWithSection,
