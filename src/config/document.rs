@@ -267,7 +267,7 @@ impl EntryBuilder {
         };
         let key = CompactString::from(self.key.slice(text));
         let name = if key.bytes().any(|b| b.is_ascii_uppercase()) || !key.is_ascii() {
-            CompactString::from(key.to_lowercase())
+            key.to_lowercase()
         } else {
             key.clone()
         };
