@@ -197,13 +197,8 @@ fn unknown_key(doc: &Document, view: &View<'_>, ty: SectionType, entry: &Entry, 
 /// Where `value` has whitespace followed by `;` or `#` (a would-be inline comment).
 pub fn find_inline_comment(value: &str) -> Option<usize> {
     let bytes = value.as_bytes();
-    (1..bytes.len()).find(|&i| matches!(bytes[i], b';' | b'#') && bytes[i - 1].is_ascii_whitespace()).map(|i| {
-        let mut start = i;
-        while start > 0 && bytes[start - 1].is_ascii_whitespace() {
-            start -= 1;
-        }
-        start
-    })
+    let marker = memchr::memchr2_iter(b';', b'#', bytes).find(|&i| i > 0 && bytes[i - 1].is_ascii_whitespace())?;
+    Some(bytes[..marker].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |last| last + 1))
 }
 
 fn check_inline_comment(spec: &KeySpec, entry: &Entry, section: &str, out: &mut Vec<Diagnostic>) {
