@@ -11,6 +11,7 @@
 //! - No finding, report or log line ever contains a secret value.
 
 pub mod cli;
+pub mod complete;
 pub mod config;
 pub mod schema;
 pub mod secrets;

@@ -62,3 +62,23 @@ fn set_value_and_insert_key_give_the_value_back() {
     let out = apply(&out, &[doc.insert_key(&doc.sections[0], "port", "1813").unwrap()]).unwrap();
     assert_eq!(out, "[radius_server_auto]\r\nfailmode = secure\r\nport = 1813\r\n");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn completion_and_hover_never_panic_and_their_edits_apply(text in document(), at in any::<usize>()) {
+        use authproxy_manager::complete::{complete, hover};
+        let doc = Document::parse(&text);
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let offset = boundaries[at % boundaries.len()];
+        for platform in [Platform::Linux, Platform::Windows] {
+            for c in complete(&doc, offset, platform) {
+                prop_assert!(apply(&text, std::slice::from_ref(&c.edit)).is_ok(), "{c:?}");
+            }
+        }
+        if let Some(h) = hover(&doc, offset) {
+            prop_assert!(h.range.contains_inclusive(offset));
+        }
+    }
+}

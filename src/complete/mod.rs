@@ -1,0 +1,327 @@
+//! Completion and hover help at a caret position, from the schema table.
+//!
+//! Offers section types (with the next free number), keys the section accepts and
+//! does not have yet (with the next free index for numbered keys), enum and boolean
+//! values, and the names of existing client sections for `client=`.
+
+pub mod context;
+
+use std::collections::BTreeSet;
+
+pub use context::{caret_context, CaretContext};
+
+use crate::config::{Document, Section, TextEdit};
+use crate::schema::types::EnumValue;
+use crate::schema::{find_key, keys_for, role_of, KeySpec, Numbering, Platform, Role, SectionType, ValueType};
+use crate::text::TextRange;
+
+/// What kind of thing a completion inserts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionKind {
+    /// A section name.
+    Section,
+    /// A key.
+    Key,
+    /// A value.
+    Value,
+}
+
+/// One offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// What the list shows, e.g. `radius_ip_2`.
+    pub label: String,
+    /// A short second column: type and default.
+    pub detail: String,
+    /// Help text.
+    pub doc: String,
+    /// What accepting it does to the text.
+    pub edit: TextEdit,
+    /// What it is.
+    pub kind: CompletionKind,
+}
+
+/// Completions at byte `offset`, filtered by what is typed, best matches first.
+#[must_use]
+pub fn complete(doc: &Document, offset: usize, platform: Platform) -> Vec<Completion> {
+    let mut items = match caret_context(doc, offset) {
+        CaretContext::SectionName { prefix, replace } => sections(doc, &prefix, replace),
+        CaretContext::Key { section: Some(i), prefix, replace } => {
+            keys(doc, &doc.sections[i], &prefix, replace, offset)
+        }
+        CaretContext::Key { section: None, prefix, replace } => {
+            // Before any section only a header makes sense.
+            let offers = sections(doc, prefix.trim_start_matches('['), TextRange::empty(replace.start));
+            offers
+                .into_iter()
+                .map(|mut c| {
+                    c.edit = TextEdit::replace(replace, format!("[{}]", c.label));
+                    c
+                })
+                .collect()
+        }
+        CaretContext::Value { section, key, prefix, replace } => values(doc, section, &key, &prefix, replace, platform),
+        CaretContext::Nothing => Vec::new(),
+    };
+    items.sort_by_key(|c| (rank(&c.label, &typed_prefix(doc, offset)), c.label.clone()));
+    items
+}
+
+fn typed_prefix(doc: &Document, offset: usize) -> String {
+    match caret_context(doc, offset) {
+        CaretContext::SectionName { prefix, .. }
+        | CaretContext::Key { prefix, .. }
+        | CaretContext::Value { prefix, .. } => prefix.to_lowercase(),
+        CaretContext::Nothing => String::new(),
+    }
+}
+
+/// Prefix matches first, then substring matches.
+fn rank(label: &str, prefix: &str) -> u8 {
+    u8::from(!label.starts_with(prefix))
+}
+
+fn matches(label: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim().to_lowercase();
+    prefix.is_empty() || label.contains(&prefix)
+}
+
+fn sections(doc: &Document, prefix: &str, replace: TextRange) -> Vec<Completion> {
+    let used: BTreeSet<String> = doc.sections.iter().map(|s| s.name.to_lowercase().to_string()).collect();
+    SectionType::ALL
+        .iter()
+        .filter_map(|ty| {
+            let base = ty.base_name();
+            let label = if !used.contains(base) {
+                base.to_string()
+            } else if matches!(ty, SectionType::Main) {
+                return None;
+            } else {
+                (2u32..).map(|n| format!("{base}{n}")).find(|name| !used.contains(name))?
+            };
+            matches(&label, prefix).then(|| Completion {
+                detail: "section".to_string(),
+                doc: ty.help().to_string(),
+                edit: TextEdit::replace(replace, label.clone()),
+                label,
+                kind: CompletionKind::Section,
+            })
+        })
+        .collect()
+}
+
+fn keys(doc: &Document, section: &Section, prefix: &str, replace: TextRange, offset: usize) -> Vec<Completion> {
+    let Some(ty) = SectionType::from_section_name(&section.name) else { return Vec::new() };
+    let present: BTreeSet<&str> = section.entries.iter().map(|e| e.name.as_str()).collect();
+    let line = doc.line_index.line_of(offset);
+    let has_delimiter = doc.lines.get(line).is_some_and(|l| matches!(l.kind, crate::config::LineKind::Entry { .. }));
+    keys_for(ty)
+        .filter_map(|spec| {
+            let label = next_key_name(spec, section, &present)?;
+            if !matches(&label, prefix) {
+                return None;
+            }
+            let insert = if has_delimiter { label.clone() } else { format!("{label}=") };
+            Some(Completion {
+                detail: describe(spec),
+                doc: spec.help.to_string(),
+                edit: TextEdit::replace(replace, insert),
+                label,
+                kind: CompletionKind::Key,
+            })
+        })
+        .collect()
+}
+
+/// The name to offer for `spec` in `section`: the bare key if absent, otherwise the
+/// next free number of a numbered family; `None` when nothing more can be added.
+fn next_key_name(spec: &KeySpec, section: &Section, present: &BTreeSet<&str>) -> Option<String> {
+    let ty = SectionType::from_section_name(&section.name)?;
+    let family_numbers: BTreeSet<u32> = section
+        .entries
+        .iter()
+        .filter_map(|e| find_key(ty, &e.name).filter(|m| m.spec.name == spec.name).map(|m| m.index.unwrap_or(1)))
+        .collect();
+    match spec.numbering {
+        Numbering::Single => (!present.contains(spec.name)).then(|| spec.name.to_string()),
+        Numbering::BareOrNumbered if family_numbers.is_empty() => Some(spec.name.to_string()),
+        Numbering::BareOrNumbered | Numbering::NumberedOnly => {
+            // For a secret family, offer the number its partner is waiting for (radius_ip_2 → radius_secret_2).
+            let next = (1u32..).find(|n| !family_numbers.contains(n))?;
+            Some(format!("{}_{next}", spec.name))
+        }
+    }
+}
+
+fn describe(spec: &KeySpec) -> String {
+    let ty = match spec.value_type {
+        ValueType::Bool => "true/false".to_string(),
+        ValueType::Enum(values) => values.iter().map(|v| v.name).collect::<Vec<_>>().join("|"),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    match spec.default {
+        Some(default) => format!("{ty} (default {default})"),
+        None => ty,
+    }
+}
+
+fn values(
+    doc: &Document,
+    section: usize,
+    key: &str,
+    prefix: &str,
+    replace: TextRange,
+    platform: Platform,
+) -> Vec<Completion> {
+    let section = &doc.sections[section];
+    let Some(ty) = SectionType::from_section_name(&section.name) else { return Vec::new() };
+    let Some(m) = find_key(ty, key) else { return Vec::new() };
+    let offer = |label: &str, doc_text: &str| Completion {
+        label: label.to_string(),
+        detail: key.to_string(),
+        doc: doc_text.to_string(),
+        edit: TextEdit::replace(replace, label),
+        kind: CompletionKind::Value,
+    };
+    let mut out: Vec<Completion> = match m.spec.value_type {
+        ValueType::Enum(values) => values
+            .iter()
+            .filter(|v: &&EnumValue| !v.windows_only || platform == Platform::Windows)
+            .map(|v| offer(v.name, v.help))
+            .collect(),
+        ValueType::Bool => vec![offer("true", "Turn it on."), offer("false", "Turn it off.")],
+        ValueType::TlsVersion => {
+            ["tls1.2", "tls1.1", "tls1.0", "ssl3"].iter().map(|v| offer(v, "Lowest TLS version accepted.")).collect()
+        }
+        ValueType::FactorList => ["auto", "push", "phone", "passcode"]
+            .iter()
+            .map(|v| offer(v, "Second factor, in order of preference."))
+            .collect(),
+        _ if m.spec.name == "client" => doc
+            .regular_sections()
+            .filter(|s| role_of(&s.name) == Role::Client)
+            .map(|s| offer(&s.name, "An existing client section."))
+            .collect(),
+        _ if m.spec.name == "server" && ty == SectionType::Main => doc
+            .regular_sections()
+            .filter(|s| role_of(&s.name) == Role::Server)
+            .map(|s| offer(&s.name, "An existing server section."))
+            .collect(),
+        _ => Vec::new(),
+    };
+    out.retain(|c| matches(&c.label, prefix));
+    out
+}
+
+/// Help for what is under `offset`: a key (type, default, help) or a section name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    /// The key or section name hovered.
+    pub range: TextRange,
+    /// What to show.
+    pub text: String,
+}
+
+/// Hover help at byte `offset`.
+#[must_use]
+pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
+    let line = doc.line_index.line_of(offset.min(doc.text().len()));
+    let section = doc.section_at_line(line).map(|i| &doc.sections[i])?;
+    let ty = SectionType::from_section_name(&section.name);
+    if section.line == line && section.name_range.contains_inclusive(offset) {
+        let text = match ty {
+            Some(ty) => format!("[{}]: {}", section.name, ty.help()),
+            None => format!("[{}] is not a section type the proxy knows.", section.name),
+        };
+        return Some(Hover { range: section.name_range, text });
+    }
+    let entry = section.entries.iter().find(|e| e.line == line && e.key_range.contains_inclusive(offset))?;
+    let text = match ty.and_then(|t| find_key(t, &entry.name)) {
+        Some(m) => format!("{} — {}\n{}", entry.name, describe(m.spec), m.spec.help),
+        None => format!(
+            "{} is not a key of [{}] sections.",
+            entry.name,
+            ty.map_or(section.name.as_str(), |t| t.base_name())
+        ),
+    };
+    Some(Hover { range: entry.key_range, text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::apply;
+
+    /// Completes at `$0` and returns the labels.
+    fn labels(fixture: &str) -> Vec<String> {
+        let offset = fixture.find("$0").unwrap();
+        let text = fixture.replace("$0", "");
+        complete(&Document::parse(&text), offset, Platform::Linux).into_iter().map(|c| c.label).collect()
+    }
+
+    fn accept(fixture: &str, label: &str) -> String {
+        let offset = fixture.find("$0").unwrap();
+        let text = fixture.replace("$0", "");
+        let doc = Document::parse(&text);
+        let c = complete(&doc, offset, Platform::Linux).into_iter().find(|c| c.label == label).unwrap();
+        apply(&text, &[c.edit]).unwrap()
+    }
+
+    #[test]
+    fn section_names_with_the_next_free_number() {
+        let l = labels("[ad_client]\nhost=a\n\n[ad_$0");
+        assert_eq!(l, ["ad_client2"]);
+        let l = labels("[main]\n[$0");
+        assert!(!l.contains(&"main".to_string()) && l.contains(&"cloud".to_string()) && l.len() == 13, "{l:?}");
+        assert_eq!(
+            accept("[radius_server_auto]\n[rad$0]", "radius_server_auto2"),
+            "[radius_server_auto]\n[radius_server_auto2]"
+        );
+    }
+
+    #[test]
+    fn keys_not_yet_present_with_the_next_free_index() {
+        let l = labels("[ad_client]\nhost=dc1\n$0");
+        assert!(l.contains(&"host_2".to_string()) && !l.contains(&"host".to_string()), "{l:?}");
+        assert!(l.contains(&"search_dn".to_string()));
+        let l =
+            labels("[radius_server_auto]\nradius_ip_1=10.0.0.1\nradius_secret_1=x\nradius_ip_2=10.0.0.2\nradius_$0");
+        assert!(l.contains(&"radius_ip_3".to_string()) && l.contains(&"radius_secret_2".to_string()), "{l:?}");
+        assert_eq!(labels("[radius_server_auto]\nfailm$0"), ["failmode"]);
+        assert_eq!(accept("[radius_server_auto]\nfailm$0", "failmode"), "[radius_server_auto]\nfailmode=");
+        assert_eq!(accept("[radius_server_auto]\nfailm$0=safe", "failmode"), "[radius_server_auto]\nfailmode=safe");
+        assert_eq!(accept("[radius_server_auto]\n$0  failmod=safe", "failmode"), "[radius_server_auto]\n  failmode=safe");
+    }
+
+    #[test]
+    fn values_enums_booleans_and_client_sections() {
+        assert_eq!(labels("[radius_server_auto]\nfailmode=$0"), ["safe", "secure"]);
+        assert_eq!(labels("[ad_client]\nauth_type=$0"), ["ntlm1", "ntlm2", "plain"], "no sspi on Linux");
+        assert_eq!(labels("[main]\ndebug=t$0"), ["true"]);
+        let fixture = "[ad_client]\nhost=a\n[radius_client]\nhost=10.0.0.1\n[radius_server_auto]\nclient=$0\n";
+        assert_eq!(labels(fixture), ["ad_client", "radius_client"]);
+        assert_eq!(
+            accept("[ad_client2]\n[cloud]\n[radius_server_auto]\nclient=ad$0", "ad_client2"),
+            "[ad_client2]\n[cloud]\n[radius_server_auto]\nclient=ad_client2"
+        );
+    }
+
+    #[test]
+    fn nothing_in_comments_and_headers_before_any_section() {
+        assert!(labels("[main]\n; comm$0ent").is_empty());
+        let l = labels("$0");
+        assert!(l.contains(&"main".to_string()));
+        assert_eq!(accept("ma$0", "main"), "[main]");
+    }
+
+    #[test]
+    fn hover_explains_keys_and_sections() {
+        let text = "[radius_server_auto]\nfailmode=safe\nbogus=1\n";
+        let doc = Document::parse(text);
+        let h = hover(&doc, text.find("failmode").unwrap() + 2).unwrap();
+        assert!(h.text.starts_with("failmode — safe|secure (default safe)"), "{}", h.text);
+        assert!(hover(&doc, 3).unwrap().text.contains("RADIUS listener"));
+        assert!(hover(&doc, text.find("bogus").unwrap()).unwrap().text.contains("not a key"));
+        assert!(hover(&doc, text.find("safe\n").unwrap() + 1).is_none());
+    }
+}
