@@ -290,7 +290,10 @@ mod tests {
         assert_eq!(labels("[radius_server_auto]\nfailm$0"), ["failmode"]);
         assert_eq!(accept("[radius_server_auto]\nfailm$0", "failmode"), "[radius_server_auto]\nfailmode=");
         assert_eq!(accept("[radius_server_auto]\nfailm$0=safe", "failmode"), "[radius_server_auto]\nfailmode=safe");
-        assert_eq!(accept("[radius_server_auto]\n$0  failmod=safe", "failmode"), "[radius_server_auto]\n  failmode=safe");
+        assert_eq!(
+            accept("[radius_server_auto]\n$0  failmod=safe", "failmode"),
+            "[radius_server_auto]\n  failmode=safe"
+        );
     }
 
     #[test]
