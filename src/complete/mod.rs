@@ -44,7 +44,14 @@ pub struct Completion {
 /// Completions at byte `offset`, filtered by what is typed, best matches first.
 #[must_use]
 pub fn complete(doc: &Document, offset: usize, platform: Platform) -> Vec<Completion> {
-    let mut items = match caret_context(doc, offset) {
+    let context = caret_context(doc, offset);
+    let typed = match &context {
+        CaretContext::SectionName { prefix, .. }
+        | CaretContext::Key { prefix, .. }
+        | CaretContext::Value { prefix, .. } => prefix.to_lowercase(),
+        CaretContext::Nothing => String::new(),
+    };
+    let mut items = match context {
         CaretContext::SectionName { prefix, replace } => sections(doc, &prefix, replace),
         CaretContext::Key { section: Some(i), prefix, replace } => {
             keys(doc, &doc.sections[i], &prefix, replace, offset)
@@ -63,17 +70,8 @@ pub fn complete(doc: &Document, offset: usize, platform: Platform) -> Vec<Comple
         CaretContext::Value { section, key, prefix, replace } => values(doc, section, &key, &prefix, replace, platform),
         CaretContext::Nothing => Vec::new(),
     };
-    items.sort_by_key(|c| (rank(&c.label, &typed_prefix(doc, offset)), c.label.clone()));
+    items.sort_by_key(|c| (rank(&c.label, &typed), c.label.clone()));
     items
-}
-
-fn typed_prefix(doc: &Document, offset: usize) -> String {
-    match caret_context(doc, offset) {
-        CaretContext::SectionName { prefix, .. }
-        | CaretContext::Key { prefix, .. }
-        | CaretContext::Value { prefix, .. } => prefix.to_lowercase(),
-        CaretContext::Nothing => String::new(),
-    }
 }
 
 /// Prefix matches first, then substring matches.

@@ -13,9 +13,10 @@ pub fn check(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     client_mapping(views, out);
     main_http_proxy_conflict(views, out);
     radius_contention(views, out);
-    ldap_port_collisions(views, out);
+    let ldap = ldap_listeners(views);
+    ldap_port_collisions(&ldap, out);
     fips_minimum_tls(views, out);
-    tcp_listener_clash(views, out);
+    tcp_listener_clash(views, &ldap, out);
 }
 
 /// `name.lower().startswith(prefix)` for a lower-case ASCII `prefix`, without allocating for ASCII names.
@@ -292,8 +293,7 @@ fn ldap_listeners<'v, 'd>(views: &'v [View<'d>]) -> Vec<Listener<'v, 'd>> {
     listeners
 }
 
-fn ldap_port_collisions(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
-    let listeners = ldap_listeners(views);
+fn ldap_port_collisions(listeners: &[Listener<'_, '_>], out: &mut Vec<Diagnostic>) {
     for (i, later) in listeners.iter().enumerate() {
         for earlier in &listeners[..i] {
             if later.port != earlier.port || !same_interface(later.interface, earlier.interface) {
@@ -368,8 +368,7 @@ fn fips_minimum_tls(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
 }
 
 /// LDAP listeners and `[http_proxy]` are both TCP; the checker does not compare them.
-fn tcp_listener_clash(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
-    let ldap = ldap_listeners(views);
+fn tcp_listener_clash(views: &[View<'_>], ldap: &[Listener<'_, '_>], out: &mut Vec<Diagnostic>) {
     for proxy in views.iter().filter(|v| v.ty == Some(SectionType::HttpProxy)) {
         let Some(port) = port_of(proxy, "port", 80) else { continue };
         let interface = proxy.interface().unwrap_or("*");
