@@ -10,6 +10,7 @@
 //! - One schema table ([`schema::keys::KEYS`]) drives validation, completion and help.
 //! - No finding, report or log line ever contains a secret value.
 
+pub mod app;
 pub mod cli;
 pub mod complete;
 pub mod config;

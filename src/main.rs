@@ -1,5 +1,6 @@
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
-    authproxy_manager::cli::run(authproxy_manager::cli::Cli::parse())
+    let started = std::time::Instant::now();
+    authproxy_manager::cli::run(authproxy_manager::cli::Cli::parse(), started)
 }

@@ -19,9 +19,21 @@ pub struct Cli {
     /// How much to log to standard error (error, warn, info, debug, trace). Logs never contain secrets.
     #[arg(long, global = true, default_value = "warn")]
     pub log_level: tracing_subscriber::filter::LevelFilter,
-    /// What to do.
+    /// What to do; without a command the desktop app opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// The desktop app: the config to open (default: the proxy's own, else a starter document).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The desktop app: whose semantics to validate with (default: this host's).
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformArg>,
+    /// The desktop app: the renderer (auto tries wgpu, then OpenGL).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub renderer: crate::app::run::RendererChoice,
+    /// The desktop app: print the time to the first frame, then exit (for measuring startup).
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
 }
 
 /// Subcommands.
@@ -78,7 +90,7 @@ pub enum Format {
 
 /// Runs the command line; returns the process exit status.
 #[must_use]
-pub fn run(cli: Cli) -> ExitCode {
+pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_max_level(cli.log_level)
         .with_writer(std::io::stderr)
@@ -87,10 +99,31 @@ pub fn run(cli: Cli) -> ExitCode {
     let protector = crate::secrets::host_protector();
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
-        Command::Validate(args) => validate_files(&args, protector.as_ref(), &mut out, &mut err),
-        Command::Protect(args) => protect::protect(&args, protector.as_ref(), &mut out, &mut err),
-        Command::Reveal(args) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
-        Command::Explain { kind } => explain(&kind),
+        Some(Command::Validate(args)) => validate_files(&args, protector.as_ref(), &mut out, &mut err),
+        Some(Command::Protect(args)) => protect::protect(&args, protector.as_ref(), &mut out, &mut err),
+        Some(Command::Reveal(args)) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
+        Some(Command::Explain { kind }) => explain(&kind),
+        None => {
+            drop((out, err));
+            let options = crate::app::run::LaunchOptions {
+                config: cli.config,
+                platform: match cli.platform {
+                    Some(PlatformArg::Windows) => Platform::Windows,
+                    Some(PlatformArg::Linux) => Platform::Linux,
+                    None => Platform::host(),
+                },
+                renderer: cli.renderer,
+                exit_after_first_frame: cli.exit_after_first_frame,
+                started,
+            };
+            match crate::app::run::run(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

@@ -1,0 +1,240 @@
+//! The right-hand panel: the live problems list and the output of Validate (and,
+//! later, the connectivity checks). Nothing here ever shows a secret value: it shows
+//! findings' messages, which never contain one, and never quotes the source.
+
+use egui::{RichText, Ui};
+
+use super::buffer::Analysis;
+use super::theme::Palette;
+use crate::config::Document;
+use crate::schema::Platform;
+use crate::text::TextRange;
+use crate::validate::{render, Diagnostic, Kind, Severity};
+
+/// Which tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// Live findings.
+    Problems,
+    /// Reports of Validate and other actions.
+    Output,
+}
+
+/// One line of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputLine {
+    /// Colour and badge; `None` for headings and plain text.
+    pub severity: Option<Severity>,
+    /// The text.
+    pub text: String,
+    /// Where clicking it jumps to.
+    pub jump: Option<TextRange>,
+}
+
+impl OutputLine {
+    /// A line of plain text.
+    #[must_use]
+    pub fn plain(text: impl Into<String>) -> Self {
+        Self { severity: None, text: text.into(), jump: None }
+    }
+}
+
+/// One report: a title and its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// E.g. "Validate authproxy.cfg".
+    pub title: String,
+    /// The body.
+    pub lines: Vec<OutputLine>,
+}
+
+/// What the user asked for in the panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PanelAction {
+    /// Move the caret to this range.
+    Jump(TextRange),
+    /// Apply the fix of this finding (index into the live diagnostics).
+    ApplyFix(usize),
+    /// Protect the plaintext secret this finding is about.
+    Protect(usize),
+}
+
+/// The panel's state.
+pub struct OutputPanel {
+    /// The tab showing.
+    pub tab: Tab,
+    reports: Vec<Report>,
+}
+
+impl Default for OutputPanel {
+    fn default() -> Self {
+        Self { tab: Tab::Problems, reports: Vec::new() }
+    }
+}
+
+/// Reports kept in the Output tab.
+const REPORT_LIMIT: usize = 50;
+
+impl OutputPanel {
+    /// Adds a report and shows the Output tab.
+    pub fn push(&mut self, report: Report) {
+        self.reports.push(report);
+        if self.reports.len() > REPORT_LIMIT {
+            self.reports.remove(0);
+        }
+        self.tab = Tab::Output;
+    }
+
+    /// Adds a one-line message.
+    pub fn message(&mut self, title: &str, severity: Option<Severity>, text: impl Into<String>) {
+        self.push(Report {
+            title: title.to_string(),
+            lines: vec![OutputLine { severity, text: text.into(), jump: None }],
+        });
+    }
+
+    /// The reports, oldest first.
+    #[must_use]
+    pub fn reports(&self) -> &[Report] {
+        &self.reports
+    }
+
+    /// Draws the panel.
+    pub fn show(&mut self, ui: &mut Ui, analysis: &Analysis, palette: &Palette) -> Option<PanelAction> {
+        let (errors, warnings, notes) = analysis.counts();
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Problems, format!("Problems ({})", errors + warnings + notes));
+            ui.selectable_value(&mut self.tab, Tab::Output, "Output");
+        });
+        ui.separator();
+        match self.tab {
+            Tab::Problems => problems(ui, analysis, palette, (errors, warnings, notes)),
+            Tab::Output => self.output(ui, palette),
+        }
+    }
+
+    fn output(&self, ui: &mut Ui, palette: &Palette) -> Option<PanelAction> {
+        let mut action = None;
+        if self.reports.is_empty() {
+            ui.label(RichText::new("Press Validate (F5) to check the whole file the way the proxy will.").weak());
+        }
+        egui::ScrollArea::vertical().id_salt("output-scroll").auto_shrink([false, false]).stick_to_bottom(true).show(
+            ui,
+            |ui| {
+                for report in &self.reports {
+                    ui.add_space(4.0);
+                    ui.label(RichText::new(&report.title).strong());
+                    for line in &report.lines {
+                        let mut text = RichText::new(&line.text).monospace();
+                        if let Some(severity) = line.severity {
+                            text = text.color(palette.severity(severity));
+                        }
+                        match line.jump {
+                            Some(range) => {
+                                if ui.selectable_label(false, text).on_hover_text("Go to this line").clicked() {
+                                    action = Some(PanelAction::Jump(range));
+                                }
+                            }
+                            None => {
+                                ui.label(text);
+                            }
+                        }
+                    }
+                }
+            },
+        );
+        action
+    }
+}
+
+fn problems(ui: &mut Ui, analysis: &Analysis, palette: &Palette, counts: (usize, usize, usize)) -> Option<PanelAction> {
+    let (errors, warnings, notes) = counts;
+    ui.label(format!("{errors} error(s), {warnings} warning(s), {notes} note(s)"));
+    let mut action = None;
+    egui::ScrollArea::vertical().id_salt("problems-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        for (i, d) in analysis.diagnostics.iter().enumerate() {
+            let at = analysis.doc.line_col(d.range.start);
+            let text = RichText::new(format!(
+                "{}:{} {}: {} [{}]",
+                at.line,
+                at.column,
+                d.severity.as_str(),
+                d.message,
+                d.kind.name()
+            ))
+            .color(palette.severity(d.severity));
+            if ui.selectable_label(false, text).clicked() {
+                action = Some(PanelAction::Jump(d.range));
+            }
+            ui.horizontal(|ui| {
+                if let Some(fix) = &d.fix {
+                    if ui.small_button(format!("Fix: {}", fix.title)).clicked() {
+                        action = Some(PanelAction::ApplyFix(i));
+                    }
+                } else if d.kind == Kind::PlaintextSecret && ui.small_button("Protect").clicked() {
+                    action = Some(PanelAction::Protect(i));
+                }
+            });
+        }
+    });
+    action
+}
+
+/// The Validate report: a summary, then the findings grouped by section in file order.
+#[must_use]
+pub fn validation_report(name: &str, doc: &Document, diagnostics: &[Diagnostic], platform: Platform) -> Report {
+    let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
+    let mut lines = vec![OutputLine::plain(format!(
+        "{} error(s), {} warning(s), {} note(s) ({} semantics).",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        platform.as_str()
+    ))];
+    if diagnostics.is_empty() {
+        lines.push(OutputLine::plain("No problems found: the proxy will accept this file."));
+    }
+    let mut groups: Vec<(Option<&str>, Vec<&Diagnostic>)> = Vec::new();
+    for d in diagnostics {
+        let key = d.section.as_deref();
+        match groups.iter_mut().find(|(s, _)| *s == key) {
+            Some((_, list)) => list.push(d),
+            None => groups.push((key, vec![d])),
+        }
+    }
+    for (section, list) in groups {
+        lines.push(OutputLine::plain(match section {
+            Some(name) => format!("[{name}]"),
+            None => "(whole file)".to_string(),
+        }));
+        for d in list {
+            let at = render::locate(doc, d);
+            lines.push(OutputLine {
+                severity: Some(d.severity),
+                text: format!("  line {}:{} {} [{}] {}", at.line, at.column, d.severity.as_str(), at.kind, d.message),
+                jump: Some(d.range),
+            });
+        }
+    }
+    Report { title: format!("Validate {name}"), lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::{validate, Options};
+
+    #[test]
+    fn the_report_groups_by_section_and_links_each_finding() {
+        let text = "[main]\nfailmod=safe\n[ad_client]\nhost=dc1\n";
+        let doc = Document::parse(text);
+        let options = Options { platform: Some(Platform::Linux), ..Options::default() };
+        let diagnostics = validate(&doc, &options);
+        let report = validation_report("authproxy.cfg", &doc, &diagnostics, Platform::Linux);
+        assert!(report.lines[0].text.contains("linux semantics"), "{:?}", report.lines[0]);
+        let headings: Vec<_> =
+            report.lines.iter().filter(|l| l.text.starts_with('[')).map(|l| l.text.as_str()).collect();
+        assert!(headings.contains(&"[main]") && headings.contains(&"[ad_client]"), "{headings:?}");
+        assert!(report.lines.iter().filter(|l| l.severity.is_some()).all(|l| l.jump.is_some()));
+    }
+}

@@ -1,0 +1,104 @@
+//! Starting the real window: wgpu first, glow if wgpu cannot start.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{AuthProxyApp, Environment};
+use crate::schema::Platform;
+
+/// Which renderer to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RendererChoice {
+    /// wgpu, then glow if wgpu fails (the default).
+    Auto,
+    /// Only wgpu (DirectX 12, Vulkan, Metal or GL).
+    Wgpu,
+    /// Only OpenGL 2+ through glow.
+    Glow,
+}
+
+/// How to start the window.
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    /// The file to open; `None` opens the proxy's default config or a starter document.
+    pub config: Option<PathBuf>,
+    /// Whose semantics to validate with.
+    pub platform: Platform,
+    /// Which renderer.
+    pub renderer: RendererChoice,
+    /// Print the time to the first frame and exit (for measuring startup).
+    pub exit_after_first_frame: bool,
+    /// When the process started.
+    pub started: Instant,
+}
+
+struct Window {
+    app: AuthProxyApp,
+    probe: Option<Instant>,
+    frames: u32,
+}
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.show(ui);
+        self.frames += 1;
+        if let Some(started) = self.probe {
+            // The first frame is painted after this call returns; report on the second.
+            if self.frames == 2 {
+                println!("first frame after {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ui.ctx().request_repaint();
+            }
+        }
+    }
+}
+
+fn native_options(renderer: eframe::Renderer) -> eframe::NativeOptions {
+    eframe::NativeOptions {
+        renderer,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("authproxy-manager")
+            .with_app_id("authproxy-manager")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0]),
+        ..eframe::NativeOptions::default()
+    }
+}
+
+/// Opens the window and runs until it closes.
+///
+/// # Errors
+/// When no renderer could open a window (for example, no display).
+pub fn run(options: &LaunchOptions) -> Result<(), String> {
+    let renderers: &[eframe::Renderer] = match options.renderer {
+        RendererChoice::Auto => &[eframe::Renderer::Wgpu, eframe::Renderer::Glow],
+        RendererChoice::Wgpu => &[eframe::Renderer::Wgpu],
+        RendererChoice::Glow => &[eframe::Renderer::Glow],
+    };
+    let mut errors = Vec::new();
+    for &renderer in renderers {
+        let config = options.config.clone();
+        let platform = options.platform;
+        let probe = options.exit_after_first_frame.then_some(options.started);
+        let result = eframe::run_native(
+            "authproxy-manager",
+            native_options(renderer),
+            Box::new(move |_cc| {
+                let app = AuthProxyApp::new(config.as_deref(), platform, Environment::default());
+                Ok(Box::new(Window { app, probe, frames: 0 }))
+            }),
+        );
+        match result {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!("the {renderer:?} renderer could not start: {e}");
+                errors.push(format!("{renderer:?}: {e}"));
+            }
+        }
+    }
+    Err(format!(
+        "could not open the window ({}). On a server without a desktop use the command line: authproxy-manager validate FILE",
+        errors.join("; ")
+    ))
+}

@@ -1,0 +1,82 @@
+//! Colours for the editor, one set for light and one for dark visuals.
+
+use egui::{Color32, Visuals};
+
+use super::highlight::TokenKind;
+use crate::validate::Severity;
+
+/// The editor's colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    /// Whether these are the dark colours.
+    pub dark: bool,
+    /// Ordinary text.
+    pub text: Color32,
+    /// Line numbers.
+    pub gutter_text: Color32,
+    /// Errors.
+    pub error: Color32,
+    /// Warnings.
+    pub warning: Color32,
+    /// Notes.
+    pub info: Color32,
+    /// The block drawn over a masked secret.
+    pub secret_mask: Color32,
+}
+
+impl Palette {
+    /// The palette matching `visuals`.
+    #[must_use]
+    pub fn for_visuals(visuals: &Visuals) -> Self {
+        if visuals.dark_mode {
+            Self {
+                dark: true,
+                text: Color32::from_rgb(0xd4, 0xd4, 0xd4),
+                gutter_text: Color32::from_rgb(0x85, 0x85, 0x85),
+                error: Color32::from_rgb(0xf1, 0x4c, 0x4c),
+                warning: Color32::from_rgb(0xe5, 0xc0, 0x3d),
+                info: Color32::from_rgb(0x4f, 0xa6, 0xed),
+                secret_mask: Color32::from_rgb(0x4a, 0x4a, 0x55),
+            }
+        } else {
+            Self {
+                dark: false,
+                text: Color32::from_rgb(0x24, 0x29, 0x2e),
+                gutter_text: Color32::from_rgb(0x8a, 0x8a, 0x8a),
+                error: Color32::from_rgb(0xd7, 0x3a, 0x49),
+                warning: Color32::from_rgb(0xb0, 0x80, 0x00),
+                info: Color32::from_rgb(0x03, 0x66, 0xd6),
+                secret_mask: Color32::from_rgb(0xc8, 0xc8, 0xd0),
+            }
+        }
+    }
+
+    /// The colour of a token kind.
+    #[must_use]
+    pub fn token(&self, kind: TokenKind) -> Color32 {
+        let (dark, light) = match kind {
+            TokenKind::Plain | TokenKind::Delimiter => return self.text,
+            TokenKind::Comment => ((0x6a, 0x99, 0x55), (0x6a, 0x73, 0x7d)),
+            TokenKind::Bracket => ((0xc5, 0x86, 0xc0), (0x6f, 0x42, 0xc1)),
+            TokenKind::Section => ((0xc5, 0x86, 0xc0), (0x6f, 0x42, 0xc1)),
+            TokenKind::KnownKey => ((0x9c, 0xdc, 0xfe), (0x00, 0x5c, 0xc5)),
+            TokenKind::UnknownKey => ((0xf4, 0x87, 0x71), (0xb3, 0x1d, 0x28)),
+            TokenKind::Value | TokenKind::Continuation => ((0xce, 0x91, 0x78), (0x03, 0x2f, 0x62)),
+            TokenKind::Secret => ((0xd7, 0xba, 0x7d), (0x8a, 0x46, 0x00)),
+            TokenKind::Protected => ((0x80, 0x80, 0x80), (0x95, 0x9d, 0xa5)),
+            TokenKind::Invalid => return self.error,
+        };
+        let (r, g, b) = if self.dark { dark } else { light };
+        Color32::from_rgb(r, g, b)
+    }
+
+    /// The colour of a severity.
+    #[must_use]
+    pub fn severity(&self, severity: Severity) -> Color32 {
+        match severity {
+            Severity::Error => self.error,
+            Severity::Warning => self.warning,
+            Severity::Info => self.info,
+        }
+    }
+}
