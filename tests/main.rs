@@ -35,6 +35,9 @@ mod no_leaks;
 /// `protect` editing files in place, with the DPAPI stand-in.
 mod protect_cli;
 
+/// The desktop app driven headless through egui_kittest.
+mod gui;
+
 /// Real DPAPI and the real binary on Windows (under Wine in CI).
 #[cfg(windows)]
 mod windows;

@@ -25,6 +25,8 @@ pub enum Command {
     RestartService,
     /// Show the find bar.
     Find,
+    /// Select the next match.
+    FindNext,
     /// Undo.
     Undo,
     /// Redo.
@@ -50,6 +52,7 @@ impl Command {
             Self::StopService => "Stop",
             Self::RestartService => "Restart",
             Self::Find => "Find",
+            Self::FindNext => "Find next",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::QuickFix => "Quick fix",
@@ -75,6 +78,7 @@ impl Command {
             Self::TestConnectivity => const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F6)] },
             Self::StartService | Self::StopService | Self::RestartService => &[],
             Self::Find => const { &[ctrl(Key::F)] },
+            Self::FindNext => const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F3)] },
             Self::Undo => const { &[ctrl(Key::Z)] },
             Self::Redo => const { &[ctrl(Key::Y), ctrl_shift(Key::Z)] },
             Self::QuickFix => const { &[ctrl(Key::Period)] },
@@ -84,7 +88,7 @@ impl Command {
 
     /// Commands in the order their shortcuts are checked: those with Shift first, because
     /// Ctrl+S also matches a Ctrl+Shift+S press.
-    pub const KEYBOARD_ORDER: [Self; 12] = [
+    pub const KEYBOARD_ORDER: [Self; 13] = [
         Self::SaveAs,
         Self::Redo,
         Self::ProtectSecrets,
@@ -94,6 +98,7 @@ impl Command {
         Self::Validate,
         Self::TestConnectivity,
         Self::Find,
+        Self::FindNext,
         Self::Undo,
         Self::QuickFix,
         Self::StartService,

@@ -202,12 +202,23 @@ impl Editor {
             }
             if i.consume_key(Modifiers::NONE, Key::Escape) {
                 self.completion = None;
+                // egui drops focus on Escape before any widget sees it; here Escape only closes the list.
+                self.focus_requested = true;
             }
         });
         intent
     }
 
     fn apply_pending_selection(&mut self, ui: &Ui, text: &str) {
+        if self.pending_selection.is_none() {
+            return;
+        }
+        // A click elsewhere this frame (the button that asked for the jump) takes focus away from
+        // the editor, and an unfocused TextEdit drops its selection: wait for a calm frame.
+        if ui.input(|i| i.pointer.any_click() || i.pointer.any_released()) {
+            ui.ctx().request_repaint();
+            return;
+        }
         let Some(range) = self.pending_selection.take() else { return };
         let mut state = egui::text_edit::TextEditState::load(ui.ctx(), self.id).unwrap_or_default();
         let start = char_cursor(text, range.start);
@@ -272,7 +283,7 @@ impl Editor {
                     .show(ui);
                 let response = output.response.response.clone();
                 changed = response.changed();
-                if let Some(range) = output.cursor_range {
+                if let Some(range) = output.cursor_range.or_else(|| output.state.cursor.char_range()) {
                     self.last_cursor = Some(range);
                 }
                 self.drawn = Some(Drawn {
@@ -618,7 +629,7 @@ mod tests {
         for (byte, _) in text.char_indices().chain([(text.len(), ' ')]) {
             assert_eq!(byte_offset(text, char_cursor(text, byte)), byte);
         }
-        assert_eq!(char_cursor(text, text.find('例').unwrap()).index.0, 18);
+        assert_eq!(char_cursor(text, text.find('例').unwrap()).index.0, 19);
     }
 
     #[test]

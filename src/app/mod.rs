@@ -150,6 +150,17 @@ impl AuthProxyApp {
         &self.editor
     }
 
+    /// Puts the caret at byte `offset` (as a click in the problems list does).
+    pub fn go_to(&mut self, offset: usize) {
+        self.editor.move_caret(offset.min(self.buffer.text.len()));
+    }
+
+    /// The live findings of the current text.
+    #[must_use]
+    pub fn diagnostics(&mut self) -> Vec<crate::validate::Diagnostic> {
+        self.buffer.analysis(self.platform).diagnostics.clone()
+    }
+
     /// The output panel's reports.
     #[must_use]
     pub fn reports(&self) -> &[Report] {
@@ -261,6 +272,7 @@ impl AuthProxyApp {
                 self.find.open = true;
                 self.find.focus = true;
             }
+            Command::FindNext => self.find_next(),
             Command::Undo => {
                 if let Some(caret) = self.buffer.undo() {
                     self.editor.move_caret(caret);
@@ -542,12 +554,16 @@ impl AuthProxyApp {
             ui.label(path);
             ui.separator();
             let before = self.platform;
+            let label = ui.label("Target:");
             egui::ComboBox::from_id_salt("platform")
-                .selected_text(format!("Target: {}", self.platform.as_str()))
+                .selected_text(self.platform.as_str())
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.platform, Platform::Windows, "windows");
                     ui.selectable_value(&mut self.platform, Platform::Linux, "linux");
-                });
+                })
+                .response
+                .on_hover_text("Whose rules to validate with: the Windows or the Linux proxy's")
+                .labelled_by(label.id);
             if before != self.platform {
                 self.buffer.invalidate();
             }
@@ -588,15 +604,18 @@ impl AuthProxyApp {
             ui.label(&self.find_status);
         });
         if go {
-            let from = self.editor.selection.as_ref().map_or(self.editor.caret, |s| s.end);
-            match find::next_match(&self.buffer.text, &self.find.query, from) {
-                Some((range, n, total)) => {
-                    self.editor.select(range);
-                    self.find_status = format!("{n} of {total}");
-                    self.find.focus = true;
-                }
-                None => self.find_status = "No matches".to_string(),
+            self.find_next();
+        }
+    }
+
+    fn find_next(&mut self) {
+        let from = self.editor.selection.as_ref().map_or(self.editor.caret, |s| s.end);
+        match find::next_match(&self.buffer.text, &self.find.query, from) {
+            Some((range, n, total)) => {
+                self.editor.select(range);
+                self.find_status = format!("{n} of {total} (F3: next)");
             }
+            None => self.find_status = "No matches".to_string(),
         }
     }
 

@@ -86,6 +86,8 @@ fn matches(label: &str, prefix: &str) -> bool {
 
 fn sections(doc: &Document, prefix: &str, replace: TextRange) -> Vec<Completion> {
     let used: BTreeSet<String> = doc.sections.iter().map(|s| s.name.to_lowercase().to_string()).collect();
+    let rest = &doc.text()[replace.end.min(doc.text().len())..];
+    let closed = rest.split('\n').next().unwrap_or("").contains(']');
     SectionType::ALL
         .iter()
         .filter_map(|ty| {
@@ -100,7 +102,7 @@ fn sections(doc: &Document, prefix: &str, replace: TextRange) -> Vec<Completion>
             matches(&label, prefix).then(|| Completion {
                 detail: "section".to_string(),
                 doc: ty.help().to_string(),
-                edit: TextEdit::replace(replace, label.clone()),
+                edit: TextEdit::replace(replace, if closed { label.clone() } else { format!("{label}]") }),
                 label,
                 kind: CompletionKind::Section,
             })

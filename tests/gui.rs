@@ -1,0 +1,338 @@
+//! The desktop app driven through egui_kittest: the real `AuthProxyApp`, its real
+//! editor, panels and file handling; only the native file dialogs and DPAPI (on
+//! Linux) are stand-ins.
+
+use std::path::{Path, PathBuf};
+
+use authproxy_manager::app::backends::{NoConnectivity, NoServiceControl};
+use authproxy_manager::app::files::Dialogs;
+use authproxy_manager::app::{AfterSave, AuthProxyApp, Environment, Question};
+use authproxy_manager::schema::Platform;
+use authproxy_manager::validate::Kind;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::Harness;
+
+use crate::util::{samples_dir, THIS_MACHINE};
+
+/// Dialogs that answer with fixed paths (rfd's real dialogs block, so tests never open them).
+struct FixedDialogs {
+    open: Option<PathBuf>,
+    save: Option<PathBuf>,
+}
+
+impl Dialogs for FixedDialogs {
+    fn pick_open(&self, _start: Option<&Path>) -> Option<PathBuf> {
+        self.open.clone()
+    }
+    fn pick_save(&self, _start: Option<&Path>, _name: &str) -> Option<PathBuf> {
+        self.save.clone()
+    }
+}
+
+fn environment(save: Option<PathBuf>) -> Environment {
+    Environment {
+        dialogs: Box::new(FixedDialogs { open: None, save }),
+        protector: Box::new(THIS_MACHINE),
+        service: Box::new(NoServiceControl::default()),
+        connectivity: Box::new(NoConnectivity),
+    }
+}
+
+/// Copies a sample into a temp dir (writable, unlike the read-only shared originals).
+fn sample_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(&path, std::fs::read(samples_dir().join(name)).unwrap()).unwrap();
+    (dir, path)
+}
+
+fn harness(path: Option<&Path>, platform: Platform, save: Option<PathBuf>) -> Harness<'static, AuthProxyApp> {
+    let app = AuthProxyApp::new(path, platform, environment(save));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut AuthProxyApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+fn type_at_end(harness: &mut Harness<'_, AuthProxyApp>, text: &str) {
+    let end = harness.state().text().len();
+    harness.state_mut().go_to(end);
+    harness.run();
+    for line in text.split_inclusive('\n') {
+        let chars = line.trim_end_matches('\n');
+        if !chars.is_empty() {
+            harness.get_by_label("Configuration editor").type_text(chars);
+            harness.run();
+        }
+        if line.ends_with('\n') {
+            if harness.state().editor().completion_open() {
+                harness.key_press(Key::Escape);
+                harness.run();
+            }
+            harness.key_press(Key::Enter);
+            harness.run();
+        }
+    }
+}
+
+fn viewport_commands(harness: &Harness<'_, AuthProxyApp>) -> Vec<ViewportCommand> {
+    harness.output().viewport_output.get(&ViewportId::ROOT).map(|v| v.commands.clone()).unwrap_or_default()
+}
+
+#[test]
+fn typing_a_key_offers_completions_and_accepting_one_inserts_it() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    let before = harness.state().text().to_string();
+    type_at_end(&mut harness, "\npass");
+    assert!(harness.state().editor().completion_open(), "typing a key prefix opens completion");
+    let labels = harness.state().editor().completion_labels();
+    assert!(labels.iter().any(|l| l == "pass_through_all"), "{labels:?}");
+    assert!(harness.query_by_label("pass_through_all").is_some(), "the popup shows the item");
+    harness.key_press(Key::ArrowDown);
+    harness.key_press(Key::ArrowUp);
+    harness.key_press(Key::Enter);
+    harness.run();
+    let first = labels[0].clone();
+    assert_eq!(harness.state().text(), format!("{before}\n{first}="));
+    // Accepting a key offers its values straight away; Escape dismisses them.
+    assert!(harness.state().editor().completion_open());
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(!harness.state().editor().completion_open());
+}
+
+#[test]
+fn ctrl_space_offers_section_names_with_the_next_free_number() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    type_at_end(&mut harness, "\n[ad_");
+    assert!(harness.state().editor().completion_open(), "typing a header opens completion");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(!harness.state().editor().completion_open());
+    harness.key_press_modifiers(Modifiers::CTRL, Key::Space);
+    harness.run();
+    let labels = harness.state().editor().completion_labels();
+    assert!(labels.iter().any(|l| l.contains("ad_client2")), "{labels:?}");
+    harness.get_by_label(labels.iter().find(|l| l.contains("ad_client2")).unwrap()).click();
+    harness.run();
+    assert!(
+        harness.state().text().ends_with("[ad_client2]"),
+        "{:?}",
+        &harness.state().text()[harness.state().text().len() - 20..]
+    );
+}
+
+#[test]
+fn diagnostics_follow_typing_and_clicking_one_moves_the_caret() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    assert!(harness.query_by_label("Problems (0)").is_some());
+    type_at_end(&mut harness, "\ntimout=5");
+    let diagnostics = harness.state_mut().diagnostics();
+    let typo = diagnostics.iter().find(|d| d.kind == Kind::UnexpectedKey).expect("the typo is found while typing");
+    let label = harness.query_by_label_contains("Unexpected key timout").expect("the problem is listed");
+    assert_eq!(label.accesskit_node().role(), Role::Button);
+    harness.state_mut().go_to(0);
+    harness.run();
+    assert_eq!(harness.state().editor().caret, 0);
+    harness.get_by_label_contains("Unexpected key timout").click();
+    harness.run();
+    harness.run();
+    assert_eq!(harness.state().editor().caret, typo.range.end, "the caret lands on the finding (selected)");
+    assert_eq!(harness.state().editor().selection, Some(typo.range.start..typo.range.end));
+    // Undo takes the typing back and the finding goes away.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!harness.state_mut().diagnostics().iter().any(|d| d.kind == Kind::UnexpectedKey));
+}
+
+#[test]
+fn validate_fills_the_output_panel_with_a_grouped_report() {
+    let (_dir, path) = sample_copy("i01_missing_search_dn.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    harness.get_by_label("Validate").click();
+    harness.run();
+    let report = harness.state().reports().last().expect("a report").clone();
+    assert!(report.title.contains("authproxy.cfg"));
+    assert!(report.lines.iter().any(|l| l.text == "[ad_client]"), "{report:?}");
+    assert!(harness.query_by_label_contains("MissingKey").is_some(), "the report shows in the panel");
+    // F5 runs it again.
+    harness.key_press(Key::F5);
+    harness.run();
+    assert_eq!(harness.state().reports().len(), 2);
+}
+
+#[test]
+fn save_writes_exactly_the_edited_bytes_and_keeps_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    let original = "; CRLF file with a Windows-1252 caf\u{e9}\r\n[main]\r\nlog_auth_events=true\r\n";
+    let mut bytes = original.replace('\u{e9}', "\u{1}").into_bytes();
+    let at = bytes.iter().position(|b| *b == 1).unwrap();
+    bytes[at] = 0xE9; // é in Windows-1252, invalid UTF-8
+    std::fs::write(&path, &bytes).unwrap();
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    type_at_end(&mut harness, "debug=true\n");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    let mut expected = bytes.clone();
+    expected.extend_from_slice(b"debug=true\r\n");
+    assert_eq!(std::fs::read(&path).unwrap(), expected, "CRLF and the encoding are kept");
+    assert_eq!(std::fs::read(dir.path().join("authproxy.cfg.bak")).unwrap(), bytes);
+    assert!(!harness.state().is_modified());
+}
+
+#[test]
+fn save_refuses_to_clobber_a_file_changed_on_disk() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    type_at_end(&mut harness, "\n");
+    std::fs::write(&path, "[main]\n; changed elsewhere\n").unwrap();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(harness.state().question(), Some(&Question::ChangedOnDisk(path.clone())));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "[main]\n; changed elsewhere\n");
+    harness.get_by_label("Reload").click();
+    harness.run();
+    assert_eq!(harness.state().text(), "[main]\n; changed elsewhere\n");
+}
+
+#[test]
+fn a_new_document_saves_where_the_dialog_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("new.cfg");
+    let mut harness = harness(None, Platform::Linux, Some(target.clone()));
+    if harness.state().path().is_none() {
+        assert!(harness.state().status_note().contains("starter document"));
+    }
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), harness.state().text());
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    type_at_end(&mut harness, "\n");
+    harness.input_mut().viewports.entry(ViewportId::ROOT).or_default().events.push(ViewportEvent::Close);
+    harness.step();
+    assert!(viewport_commands(&harness).contains(&ViewportCommand::CancelClose));
+    harness.run();
+    assert_eq!(harness.state().question(), Some(&Question::Unsaved(AfterSave::Close)));
+    assert!(harness.query_by_label("Unsaved changes").is_some());
+    harness.get_by_label("Discard").click();
+    harness.step();
+    assert!(viewport_commands(&harness).contains(&ViewportCommand::Close));
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap());
+}
+
+#[test]
+fn no_secret_value_is_ever_shown_in_the_output_panel() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let secrets = [
+        "Spring-Rain-4471",
+        "muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd",
+        "vpn-shared-Secret-01",
+        "vpn-shared-Secret-02",
+    ];
+    let mut harness = harness(Some(&path), Platform::Windows, None);
+    // Break the secrets' lines so findings point at them, then look at every panel.
+    type_at_end(&mut harness, "\nskey=x\n");
+    harness.get_by_label("Validate").click();
+    harness.run();
+    harness.get_by_label("Protect secrets").click();
+    harness.run();
+    for tab in ["Output", "Problems"] {
+        harness.get_by_label_contains(tab).click();
+        harness.run();
+        let mut shown = Vec::new();
+        for node in harness.root().children_recursive() {
+            let node = node.accesskit_node();
+            if node.label().as_deref() == Some("Configuration editor") {
+                continue;
+            }
+            shown.extend(node.label());
+            shown.extend(node.value());
+        }
+        assert!(shown.len() > 10, "the panel was read: {shown:?}");
+        for text in &shown {
+            for secret in secrets {
+                assert!(!text.contains(secret), "{tab} shows a secret: {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn protect_turns_plaintext_secrets_into_protected_values() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Windows, None);
+    let protect_buttons = harness.query_all_by_label("Protect").count();
+    assert_eq!(protect_buttons, 4, "one Protect fix per plaintext secret");
+    harness.get_all_by_label("Protect").next().unwrap().click();
+    harness.run();
+    assert!(harness.state().text().contains("service_account_password_protected="));
+    assert!(!harness.state().text().contains("Spring-Rain-4471"));
+    harness.get_by_label("Protect secrets").click();
+    harness.run();
+    let text = harness.state().text().to_string();
+    assert!(text.contains("skey_protected=") && text.contains("radius_secret_protected_2="), "{text}");
+    // One undo step per action.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(harness.state().text().contains("skey=muaptt"));
+}
+
+#[test]
+fn protect_on_a_linux_target_explains_why_not() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    let before = harness.state().text().to_string();
+    harness.get_by_label("Protect secrets").click();
+    harness.run();
+    assert_eq!(harness.state().text(), before);
+    assert!(harness.query_by_label_contains("Windows-only").is_some());
+}
+
+#[test]
+fn service_and_connectivity_buttons_say_why_they_are_unavailable() {
+    let mut harness = harness(None, Platform::Linux, None);
+    for label in ["Start", "Stop", "Restart", "Test connectivity"] {
+        let node = harness.get_by_label(label);
+        assert!(node.accesskit_node().is_disabled(), "{label} is disabled");
+    }
+    assert!(harness.query_all_by_label("Service: unavailable").count() >= 1);
+    harness.key_press(Key::F6);
+    harness.run();
+    assert!(harness.query_by_label_contains("Testing LDAP and Duo connectivity is not part").is_some());
+}
+
+#[test]
+fn find_selects_each_match_in_turn() {
+    let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.run();
+    harness.get_by_role(Role::TextInput).type_text("radius_secret");
+    harness.run();
+    harness.get_by_label("Next").click();
+    harness.run();
+    let text = harness.state().text().to_string();
+    let first = text.find("radius_secret").unwrap();
+    assert_eq!(harness.state().editor().selection, Some(first..first + 13));
+    harness.get_by_label("Next").click();
+    harness.run();
+    let second = first + 1 + text[first + 1..].find("radius_secret").unwrap();
+    assert_eq!(harness.state().editor().selection, Some(second..second + 13));
+    assert!(harness.query_by_label("2 of 2 (F3: next)").is_some());
+    harness.key_press(Key::F3);
+    harness.run();
+    assert!(harness.query_by_label("1 of 2 (F3: next)").is_some(), "F3 wraps around");
+    assert_eq!(harness.state().editor().selection, Some(first..first + 13));
+}
