@@ -38,6 +38,10 @@ mod protect_cli;
 /// The desktop app driven headless through egui_kittest.
 mod gui;
 
+/// The real binary in a real X window under Xvfb, driven by xdotool.
+#[cfg(target_os = "linux")]
+mod xvfb_smoke;
+
 /// Real DPAPI and the real binary on Windows (under Wine in CI).
 #[cfg(windows)]
 mod windows;

@@ -54,6 +54,7 @@ struct CompletionList {
 struct KeyIntent {
     open_completion: bool,
     accept: bool,
+    dismissed: bool,
 }
 
 /// The galley as last laid out, and what it was laid out from.
@@ -202,6 +203,7 @@ impl Editor {
             }
             if i.consume_key(Modifiers::NONE, Key::Escape) {
                 self.completion = None;
+                intent.dismissed = true;
                 // egui drops focus on Escape before any widget sees it; here Escape only closes the list.
                 self.focus_requested = true;
             }
@@ -303,7 +305,7 @@ impl Editor {
                 ui.scroll_to_rect(rect.expand(40.0), Some(Align::Center));
             }
         }
-        if changed && !intent.accept {
+        if changed && !intent.accept && !intent.dismissed {
             self.completion_after_typing(ui);
         }
         EditorOutcome { changed: changed || intent.accept }

@@ -655,11 +655,7 @@ impl AuthProxyApp {
         let Some(answer) = answer else { return };
         self.question = None;
         match (question, answer) {
-            (Question::Unsaved(then), "Save") => {
-                if self.save(false) {
-                    self.after_save(then, ctx);
-                }
-            }
+            (Question::Unsaved(then), "Save") if self.save(false) => self.after_save(then, ctx),
             (Question::Unsaved(then), "Discard") => self.after_save(then, ctx),
             (Question::ChangedOnDisk(path), "Reload") => self.load(&path),
             (Question::ChangedOnDisk(path), "Overwrite") => {

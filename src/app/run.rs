@@ -54,11 +54,11 @@ impl eframe::App for Window {
     }
 }
 
-fn native_options(renderer: eframe::Renderer) -> eframe::NativeOptions {
+fn native_options(renderer: eframe::Renderer, title: String) -> eframe::NativeOptions {
     eframe::NativeOptions {
         renderer,
         viewport: egui::ViewportBuilder::default()
-            .with_title("authproxy-manager")
+            .with_title(title)
             .with_app_id("authproxy-manager")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 400.0]),
@@ -78,16 +78,12 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
     };
     let mut errors = Vec::new();
     for &renderer in renderers {
-        let config = options.config.clone();
-        let platform = options.platform;
+        let app = AuthProxyApp::new(options.config.as_deref(), options.platform, Environment::default());
         let probe = options.exit_after_first_frame.then_some(options.started);
         let result = eframe::run_native(
             "authproxy-manager",
-            native_options(renderer),
-            Box::new(move |_cc| {
-                let app = AuthProxyApp::new(config.as_deref(), platform, Environment::default());
-                Ok(Box::new(Window { app, probe, frames: 0 }))
-            }),
+            native_options(renderer, app.window_title()),
+            Box::new(move |_cc| Ok(Box::new(Window { app, probe, frames: 0 }))),
         );
         match result {
             Ok(()) => return Ok(()),

@@ -1,0 +1,152 @@
+//! The real binary in a real X window (Xvfb): it starts on a sample, takes typing
+//! from xdotool, saves with Ctrl+S, and renders text (checked on a screenshot).
+//!
+//! Needs `Xvfb`, `xdotool` and ImageMagick (`import`, `convert`); `.ci/run` installs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::samples_dir;
+
+/// Kills the process when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn require(tool: &str) {
+    let found =
+        std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()));
+    assert!(found, "{tool} is not installed: apt-get install xvfb xdotool imagemagick (see README, Tests)");
+}
+
+fn start_xvfb() -> (Running, String) {
+    for n in 90..130 {
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([
+                format!(":{n}"),
+                "-screen".into(),
+                "0".into(),
+                "1280x800x24".into(),
+                "-nolisten".into(),
+                "tcp".into(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts");
+        let xvfb = Running(child);
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if socket.exists() {
+            return (xvfb, format!(":{n}"));
+        }
+    }
+    panic!("no free X display between :90 and :129");
+}
+
+fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool").args(args).env("DISPLAY", display).output().expect("xdotool runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn wait_for_window(display: &str, name: &str, timeout: Duration) -> Option<String> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        let found = xdotool(display, &["search", "--name", name]);
+        if let Some(id) = found.lines().next().filter(|l| !l.is_empty()) {
+            return Some(id.to_string());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    None
+}
+
+fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+fn the_real_window_renders_takes_typing_and_saves() {
+    for tool in ["Xvfb", "xdotool", "import", "convert"] {
+        require(tool);
+    }
+    let (_xvfb, display) = start_xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = dir.path().join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let config = dir.path().join("authproxy.cfg");
+    let original = std::fs::read(samples_dir().join("i03_typo_key.cfg")).unwrap();
+    std::fs::write(&config, &original).unwrap();
+
+    let app = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+        .arg("--config")
+        .arg(&config)
+        .env("DISPLAY", &display)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the app starts");
+    let _app = Running(app);
+
+    let window = wait_for_window(&display, "authproxy-manager", Duration::from_secs(90)).expect("a window appears");
+    let titled = wait_until(Duration::from_secs(30), || {
+        xdotool(&display, &["getwindowname", &window]) == "authproxy.cfg - authproxy-manager"
+    });
+    assert!(titled, "the title names the file: {:?}", xdotool(&display, &["getwindowname", &window]));
+    std::thread::sleep(Duration::from_secs(2));
+    xdotool(&display, &["windowfocus", "--sync", &window]);
+    xdotool(&display, &["mousemove", "--window", &window, "500", "300", "click", "1"]);
+    xdotool(&display, &["key", "--window", &window, "ctrl+End", "Return"]);
+    xdotool(&display, &["type", "--delay", "60", "debug=true"]);
+    xdotool(&display, &["key", "Escape"]);
+    let modified = wait_until(Duration::from_secs(20), || {
+        xdotool(&display, &["getwindowname", &window]) == "*authproxy.cfg - authproxy-manager"
+    });
+    assert!(modified, "typing marks the file modified: {}", xdotool(&display, &["getwindowname", &window]));
+    std::thread::sleep(Duration::from_millis(800));
+
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xvfb-smoke.png");
+    let status = Command::new("import").args(["-window", "root"]).arg(&shot).env("DISPLAY", &display).status().unwrap();
+    assert!(status.success(), "screenshot taken");
+    let colours = Command::new("convert").arg(&shot).args(["-format", "%k", "info:"]).output().unwrap();
+    let colours: usize = String::from_utf8_lossy(&colours.stdout).trim().parse().unwrap_or(0);
+    assert!(
+        colours > 50,
+        "the window shows rendered text, not a blank surface ({colours} colours in {})",
+        shot.display()
+    );
+
+    xdotool(&display, &["key", "--window", &window, "ctrl+s"]);
+    let saved = wait_until(Duration::from_secs(20), || std::fs::read(&config).is_ok_and(|bytes| bytes != original));
+    assert!(saved, "Ctrl+S saved the file");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.starts_with(std::str::from_utf8(&original).unwrap()), "untouched bytes are kept");
+    assert!(text.trim_end().ends_with("debug=true"), "the typed line is saved: {text:?}");
+    assert_eq!(std::fs::read(dir.path().join("authproxy.cfg.bak")).unwrap(), original);
+}
