@@ -5,7 +5,7 @@
 //! Invariants:
 //! - Parsing never fails: [`config::parse`] returns a document plus load errors,
 //!   and printing the document gives back the input byte for byte.
-//! - The library has no GUI dependency; offsets are UTF-8 byte ranges
+//! - Only [`app`] depends on the GUI; everywhere else offsets are UTF-8 byte ranges
 //!   ([`text::TextRange`]), converted to lines and columns only at the edges.
 //! - One schema table ([`schema::keys::KEYS`]) drives validation, completion and help.
 //! - No finding, report or log line ever contains a secret value.

@@ -336,3 +336,41 @@ fn find_selects_each_match_in_turn() {
     assert!(harness.query_by_label("1 of 2 (F3: next)").is_some(), "F3 wraps around");
     assert_eq!(harness.state().editor().selection, Some(first..first + 13));
 }
+
+#[test]
+fn non_ascii_typing_lands_at_the_caret_and_saves_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(&path, "; Jürgen's Ωμέγα\n[main]\n").unwrap();
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    // The caret after "Ωμέγα" (a byte offset past multi-byte text).
+    let after = "; Jürgen's Ωμέγα".len();
+    harness.state_mut().go_to(after);
+    harness.run();
+    assert_eq!(harness.state().editor().caret, after);
+    harness.get_by_label("Configuration editor").type_text(" – Москва");
+    harness.run();
+    assert_eq!(harness.state().text(), "; Jürgen's Ωμέγα – Москва\n[main]\n");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "; Jürgen's Ωμέγα – Москва\n[main]\n");
+}
+
+#[test]
+fn a_character_the_file_encoding_cannot_hold_is_refused_with_the_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    let bytes = b"; caf\xe9\n[main]\n".to_vec(); // Windows-1252
+    std::fs::write(&path, &bytes).unwrap();
+    let mut harness = harness(Some(&path), Platform::Windows, None);
+    harness.state_mut().go_to(0);
+    harness.run();
+    harness.get_by_label("Configuration editor").type_text("Ω");
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "nothing was written");
+    assert!(harness.state().is_modified(), "the edit is still there to fix");
+    let report = harness.state().reports().last().expect("the error is reported");
+    assert!(report.lines[0].text.contains("authproxy.cfg"), "{report:?}");
+}

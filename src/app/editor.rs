@@ -8,14 +8,14 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{ByteIndex, CCursor, CCursorRange, LayoutJob, LayoutSection, TextFormat};
+use egui::text::{CCursor, CCursorRange};
 use egui::{
     pos2, Align, Align2, Color32, FontId, Galley, Id, Key, Modifiers, Painter, Pos2, Rect, Response, Shape, Stroke,
     TextBuffer, Ui,
 };
 
 use super::buffer::{Analysis, Buffer};
-use super::highlight::{Highlighter, TokenKind};
+use super::layout::{Look, TextLayouter};
 use super::theme::Palette;
 use crate::complete::{self, Completion, CompletionKind};
 use crate::config::apply;
@@ -57,15 +57,6 @@ struct KeyIntent {
     dismissed: bool,
 }
 
-/// The galley as last laid out, and what it was laid out from.
-struct LayoutMemo {
-    text: String,
-    palette: Palette,
-    reveal: bool,
-    font: FontId,
-    galley: Arc<Galley>,
-}
-
 /// Where the text was drawn this frame.
 struct Drawn {
     galley: Arc<Galley>,
@@ -85,8 +76,7 @@ pub struct EditorOutcome {
 /// The editor's state between frames.
 pub struct Editor {
     id: Id,
-    highlighter: Highlighter,
-    layout: Option<LayoutMemo>,
+    layouter: TextLayouter,
     /// Show secret values instead of masking them.
     pub reveal_secrets: bool,
     completion: Option<CompletionList>,
@@ -98,6 +88,8 @@ pub struct Editor {
     /// The selected bytes, if any.
     pub selection: Option<Range<usize>>,
     last_cursor: Option<CCursorRange>,
+    /// The cursor last converted to bytes, and in which revision.
+    converted: Option<(CCursorRange, u64)>,
     last_revision: u64,
     drawn: Option<Drawn>,
     focus_requested: bool,
@@ -118,8 +110,7 @@ impl Editor {
     pub fn new() -> Self {
         Self {
             id: Id::unique("authproxy-cfg-editor"),
-            highlighter: Highlighter::new(),
-            layout: None,
+            layouter: TextLayouter::default(),
             reveal_secrets: false,
             completion: None,
             popup_rect: None,
@@ -128,6 +119,7 @@ impl Editor {
             caret: 0,
             selection: None,
             last_cursor: None,
+            converted: None,
             last_revision: 0,
             drawn: None,
             focus_requested: true,
@@ -244,28 +236,15 @@ impl Editor {
             ui.memory_mut(|m| m.request_focus(self.id));
         }
 
-        let palette = Palette::for_visuals(ui.visuals());
-        let font = egui::TextStyle::Monospace.resolve(ui.style());
-        let reveal = self.reveal_secrets;
-        let highlighter = &mut self.highlighter;
-        let memo = &mut self.layout;
+        let look = Look {
+            palette: Palette::for_visuals(ui.visuals()),
+            font: egui::TextStyle::Monospace.resolve(ui.style()),
+            reveal_secrets: self.reveal_secrets,
+            pixels_per_point: ui.pixels_per_point(),
+        };
+        let text_layouter = &mut self.layouter;
         let mut layouter = |ui: &Ui, buf: &dyn TextBuffer, _wrap_width: f32| -> Arc<Galley> {
-            let text = buf.as_str();
-            if let Some(m) = memo.as_ref() {
-                if m.palette == palette && m.reveal == reveal && m.font == font && m.text == text {
-                    return Arc::clone(&m.galley);
-                }
-            }
-            let job = layout_job(highlighter, text, &palette, &font, reveal);
-            let galley = ui.fonts_mut(|f| f.layout_job(job));
-            *memo = Some(LayoutMemo {
-                text: text.to_owned(),
-                palette,
-                reveal,
-                font: font.clone(),
-                galley: Arc::clone(&galley),
-            });
-            galley
+            text_layouter.layout(buf.as_str(), &look, |job| ui.fonts_mut(|f| f.layout_job(job)))
         };
 
         let mut changed = false;
@@ -314,6 +293,10 @@ impl Editor {
     /// Converts the egui cursor to bytes and records edits in `buffer`.
     fn track_caret(&mut self, ui: &Ui, buffer: &mut Buffer, changed: bool) {
         let Some(range) = self.last_cursor else { return };
+        if !changed && self.converted == Some((range, buffer.revision)) {
+            return;
+        }
+        self.converted = Some((range, buffer.revision));
         let mut caret = byte_offset(&buffer.text, range.primary);
         let anchor = byte_offset(&buffer.text, range.secondary);
         if changed {
@@ -548,79 +531,6 @@ fn squiggle(x0: f32, x1: f32, y: f32, color: Color32) -> Shape {
     Shape::line(points, Stroke::new(1.0, color))
 }
 
-/// Builds the coloured layout of the whole text; lines are tokenized through the per-line cache.
-pub fn layout_job(
-    highlighter: &mut Highlighter,
-    text: &str,
-    palette: &Palette,
-    font: &FontId,
-    reveal_secrets: bool,
-) -> LayoutJob {
-    let kinds = [
-        TokenKind::Plain,
-        TokenKind::Comment,
-        TokenKind::Bracket,
-        TokenKind::Section,
-        TokenKind::KnownKey,
-        TokenKind::UnknownKey,
-        TokenKind::Delimiter,
-        TokenKind::Value,
-        TokenKind::Secret,
-        TokenKind::Protected,
-        TokenKind::Continuation,
-        TokenKind::Invalid,
-    ];
-    let formats: Vec<TextFormat> = kinds
-        .iter()
-        .map(|&kind| {
-            let mut format = TextFormat::simple(font.clone(), palette.token(kind));
-            if kind == TokenKind::Secret && !reveal_secrets {
-                format.color = Color32::TRANSPARENT;
-                format.background = palette.secret_mask;
-            }
-            format
-        })
-        .collect();
-    let format_of = |kind: TokenKind| kinds.iter().position(|k| *k == kind).unwrap_or(0);
-    let mut job = LayoutJob { text: text.to_owned(), ..LayoutJob::default() };
-    job.wrap.max_width = f32::INFINITY;
-    job.sections.reserve(text.len() / 8);
-    let mut push = |range: Range<usize>, kind: usize| {
-        if range.is_empty() {
-            return;
-        }
-        if let Some(last) = job.sections.last_mut() {
-            if last.byte_range.end.0 == range.start && last.format == formats[kind] {
-                last.byte_range.end = ByteIndex(range.end);
-                return;
-            }
-        }
-        job.sections.push(LayoutSection {
-            leading_space: 0.0,
-            byte_range: ByteIndex(range.start)..ByteIndex(range.end),
-            format: formats[kind].clone(),
-        });
-    };
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        let content = content.strip_suffix('\r').unwrap_or(content);
-        for token in highlighter.line(content).iter() {
-            push(start + token.range.start..start + token.range.end, format_of(token.kind));
-        }
-        push(start + content.len()..start + line.len(), 0);
-        start += line.len();
-    }
-    if job.sections.is_empty() {
-        job.sections.push(LayoutSection {
-            leading_space: 0.0,
-            byte_range: ByteIndex(0)..ByteIndex(0),
-            format: formats[0].clone(),
-        });
-    }
-    job
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,27 +542,5 @@ mod tests {
             assert_eq!(byte_offset(text, char_cursor(text, byte)), byte);
         }
         assert_eq!(char_cursor(text, text.find('例').unwrap()).index.0, 19);
-    }
-
-    #[test]
-    fn layout_covers_every_byte_and_hides_secrets_until_revealed() {
-        let mut h = Highlighter::new();
-        let text = "[main]\r\nskey=abc\nhost = x\n";
-        let palette = Palette::for_visuals(&egui::Visuals::dark());
-        let font = FontId::monospace(12.0);
-        let job = layout_job(&mut h, text, &palette, &font, false);
-        let mut at = 0;
-        for s in &job.sections {
-            assert_eq!(s.byte_range.start.0, at);
-            at = s.byte_range.end.0;
-        }
-        assert_eq!(at, text.len());
-        let secret = text.find("abc").unwrap();
-        let masked =
-            job.sections.iter().find(|s| (s.byte_range.start.0..s.byte_range.end.0).contains(&secret)).unwrap();
-        assert_eq!(masked.format.color, Color32::TRANSPARENT);
-        let job = layout_job(&mut h, text, &palette, &font, true);
-        let shown = job.sections.iter().find(|s| (s.byte_range.start.0..s.byte_range.end.0).contains(&secret)).unwrap();
-        assert_ne!(shown.format.color, Color32::TRANSPARENT);
     }
 }

@@ -12,6 +12,7 @@ pub mod files;
 pub mod find;
 pub mod highlight;
 pub mod history;
+pub mod layout;
 pub mod output;
 pub mod run;
 pub mod theme;

@@ -151,32 +151,43 @@ fn problems(ui: &mut Ui, analysis: &Analysis, palette: &Palette, counts: (usize,
     let (errors, warnings, notes) = counts;
     ui.label(format!("{errors} error(s), {warnings} warning(s), {notes} note(s)"));
     let mut action = None;
-    egui::ScrollArea::vertical().id_salt("problems-scroll").auto_shrink([false, false]).show(ui, |ui| {
-        for (i, d) in analysis.diagnostics.iter().enumerate() {
-            let at = analysis.doc.line_col(d.range.start);
-            let text = RichText::new(format!(
-                "{}:{} {}: {} [{}]",
-                at.line,
-                at.column,
-                d.severity.as_str(),
-                d.message,
-                d.kind.name()
-            ))
-            .color(palette.severity(d.severity));
-            if ui.selectable_label(false, text).clicked() {
-                action = Some(PanelAction::Jump(d.range));
-            }
-            ui.horizontal(|ui| {
-                if let Some(fix) = &d.fix {
-                    if ui.small_button(format!("Fix: {}", fix.title)).clicked() {
-                        action = Some(PanelAction::ApplyFix(i));
+    // One row per finding, so only the visible rows are laid out however many there are.
+    let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical().id_salt("problems-scroll").auto_shrink([false, false]).show_rows(
+        ui,
+        row_height,
+        analysis.diagnostics.len(),
+        |ui, rows| {
+            for i in rows {
+                let Some(d) = analysis.diagnostics.get(i) else { continue };
+                let at = analysis.doc.line_col(d.range.start);
+                ui.horizontal(|ui| {
+                    if let Some(fix) = &d.fix {
+                        if ui.small_button("Fix").on_hover_text(&fix.title).clicked() {
+                            action = Some(PanelAction::ApplyFix(i));
+                        }
+                    } else if d.kind == Kind::PlaintextSecret
+                        && ui.small_button("Protect").on_hover_text("Encrypt it with DPAPI").clicked()
+                    {
+                        action = Some(PanelAction::Protect(i));
                     }
-                } else if d.kind == Kind::PlaintextSecret && ui.small_button("Protect").clicked() {
-                    action = Some(PanelAction::Protect(i));
-                }
-            });
-        }
-    });
+                    let text = RichText::new(format!(
+                        "{}:{} {}: {} [{}]",
+                        at.line,
+                        at.column,
+                        d.severity.as_str(),
+                        d.message,
+                        d.kind.name()
+                    ))
+                    .color(palette.severity(d.severity));
+                    let row = egui::Button::selectable(false, text).wrap_mode(egui::TextWrapMode::Truncate);
+                    if ui.add(row).on_hover_text(&d.message).clicked() {
+                        action = Some(PanelAction::Jump(d.range));
+                    }
+                });
+            }
+        },
+    );
     action
 }
 

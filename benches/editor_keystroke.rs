@@ -1,0 +1,64 @@
+//! The full per-keystroke work of the desktop app on a 10,000-line file: one egui
+//! frame with a typed character (the edit, re-parse and re-validation, highlighting,
+//! text layout, gutter, underlines, completion) plus tessellation; and an idle frame.
+//!
+//! Run with `cargo bench --bench editor_keystroke`.
+
+use std::hint::black_box;
+
+use authproxy_manager::app::backends::{NoConnectivity, NoServiceControl};
+use authproxy_manager::app::files::NativeDialogs;
+use authproxy_manager::app::{AuthProxyApp, Environment};
+use authproxy_manager::schema::Platform;
+use criterion::{criterion_group, criterion_main, Criterion};
+use egui::{Context, Event, Pos2, RawInput, Rect};
+
+#[path = "common/generate.rs"]
+mod generate;
+
+fn input(events: Vec<Event>) -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, egui::vec2(1280.0, 800.0))),
+        events,
+        ..RawInput::default()
+    }
+}
+
+fn frame(ctx: &Context, app: &mut AuthProxyApp, events: Vec<Event>) -> usize {
+    let output = ctx.run_ui(input(events), |ui| app.show(ui));
+    ctx.tessellate(output.shapes, output.pixels_per_point).len()
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(&path, generate::generate()).expect("write the file");
+    let env = Environment {
+        dialogs: Box::new(NativeDialogs),
+        protector: authproxy_manager::secrets::host_protector(),
+        service: Box::new(NoServiceControl::default()),
+        connectivity: Box::new(NoConnectivity),
+    };
+    let mut app = AuthProxyApp::new(Some(&path), Platform::Linux, env);
+    let ctx = Context::default();
+    for _ in 0..3 {
+        frame(&ctx, &mut app, Vec::new());
+    }
+    // The caret at the end of a value in the middle of the file.
+    let middle = app.text().match_indices('\n').nth(generate::LINES / 2).map_or(0, |(i, _)| i);
+    app.go_to(middle);
+    for _ in 0..3 {
+        frame(&ctx, &mut app, Vec::new());
+    }
+    let before = app.text().len();
+    frame(&ctx, &mut app, vec![Event::Text("a".into())]);
+    assert_eq!(app.text().len(), before + 1, "the keystroke reached the editor");
+
+    c.bench_function("keystroke_frame_10k", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app, vec![Event::Text("a".into())])));
+    });
+    c.bench_function("idle_frame_10k", |b| b.iter(|| black_box(frame(&ctx, &mut app, Vec::new()))));
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,279 @@
+//! Laying out the editor's text: coloured by the highlighter, one galley per line,
+//! cached between frames, so an edit lays out only the lines it changed and a frame
+//! without an edit lays out nothing.
+
+use std::sync::Arc;
+
+use egui::text::{ByteIndex, LayoutJob, LayoutSection, TextFormat};
+use egui::{Color32, FontId, Galley};
+use rustc_hash::FxHashMap;
+
+use super::highlight::{Highlighter, TokenKind};
+use super::theme::Palette;
+
+/// Everything a line's look depends on besides its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Look {
+    /// Colours.
+    pub palette: Palette,
+    /// The editor font.
+    pub font: FontId,
+    /// Show secret values instead of masking them.
+    pub reveal_secrets: bool,
+    /// Screen scale.
+    pub pixels_per_point: f32,
+}
+
+const KINDS: [TokenKind; 12] = [
+    TokenKind::Plain,
+    TokenKind::Comment,
+    TokenKind::Bracket,
+    TokenKind::Section,
+    TokenKind::KnownKey,
+    TokenKind::UnknownKey,
+    TokenKind::Delimiter,
+    TokenKind::Value,
+    TokenKind::Secret,
+    TokenKind::Protected,
+    TokenKind::Continuation,
+    TokenKind::Invalid,
+];
+
+fn formats(look: &Look) -> Vec<TextFormat> {
+    KINDS
+        .iter()
+        .map(|&kind| {
+            let mut format = TextFormat::simple(look.font.clone(), look.palette.token(kind));
+            if kind == TokenKind::Secret && !look.reveal_secrets {
+                format.color = Color32::TRANSPARENT;
+                format.background = look.palette.secret_mask;
+            }
+            format
+        })
+        .collect()
+}
+
+fn format_index(kind: TokenKind) -> usize {
+    KINDS.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// Appends the sections of `line` (at byte `offset` of the whole text) to `sections`.
+/// Line endings join the section before them.
+fn push_line_sections(
+    highlighter: &mut Highlighter,
+    line: &str,
+    offset: usize,
+    formats: &[TextFormat],
+    sections: &mut Vec<LayoutSection>,
+) {
+    let content = line.trim_end_matches(['\r', '\n']);
+    let first = sections.len();
+    for token in highlighter.line(content).iter() {
+        let index = format_index(token.kind);
+        let range = offset + token.range.start..offset + token.range.end;
+        let has_own = sections.len() > first;
+        if let Some(last) = sections.last_mut().filter(|_| has_own) {
+            if last.byte_range.end.0 == range.start && last.format == formats[index] {
+                last.byte_range.end = ByteIndex(range.end);
+                continue;
+            }
+        }
+        sections.push(LayoutSection {
+            leading_space: 0.0,
+            byte_range: ByteIndex(range.start)..ByteIndex(range.end),
+            format: formats[index].clone(),
+        });
+    }
+    let end = offset + line.len();
+    let has_own = sections.len() > first;
+    match sections.last_mut().filter(|_| has_own) {
+        Some(last) => last.byte_range.end = ByteIndex(end),
+        None => sections.push(LayoutSection {
+            leading_space: 0.0,
+            byte_range: ByteIndex(offset)..ByteIndex(end),
+            format: formats[0].clone(),
+        }),
+    }
+}
+
+/// Builds the coloured layout job of the whole text (no wrapping: one row per line).
+pub fn layout_job(highlighter: &mut Highlighter, text: &str, look: &Look) -> LayoutJob {
+    let formats = formats(look);
+    let mut job = LayoutJob { text: text.to_owned(), ..LayoutJob::default() };
+    job.wrap.max_width = f32::INFINITY;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        push_line_sections(highlighter, line, start, &formats, &mut job.sections);
+        start += line.len();
+    }
+    job
+}
+
+/// The text's lines as egui splits a job into paragraphs: without their `\n`, except
+/// that the last one keeps a final `\n`.
+fn paragraphs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let mut end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        if end + 1 == text.len() && text.ends_with('\n') {
+            end += 1;
+        }
+        let item = (start, &text[start..end]);
+        start = end + 1;
+        Some(item)
+    })
+}
+
+/// Lays out the editor's text, remembering every line's galley.
+#[derive(Default)]
+pub struct TextLayouter {
+    highlighter: Highlighter,
+    look: Option<Look>,
+    lines: FxHashMap<Box<str>, Arc<Galley>>,
+    last: Option<(String, Arc<Galley>)>,
+}
+
+impl TextLayouter {
+    /// The galley of `text`; `layout_line` lays out one line's job (through egui's fonts).
+    pub fn layout(
+        &mut self,
+        text: &str,
+        look: &Look,
+        mut layout_line: impl FnMut(LayoutJob) -> Arc<Galley>,
+    ) -> Arc<Galley> {
+        if self.look.as_ref() != Some(look) {
+            self.look = Some(look.clone());
+            self.lines.clear();
+            self.last = None;
+        }
+        if let Some((last_text, galley)) = &self.last {
+            if last_text == text {
+                return Arc::clone(galley);
+            }
+        }
+        let formats = formats(look);
+        let mut job = LayoutJob { text: text.to_owned(), ..LayoutJob::default() };
+        job.wrap.max_width = f32::INFINITY;
+        let galley = if text.contains('\n') {
+            let mut galleys = Vec::with_capacity(text.len() / 24);
+            let mut sections_start = 0;
+            for (start, paragraph) in paragraphs(text) {
+                // The `\n` between paragraphs belongs to the whole job's sections, not to a paragraph.
+                let with_newline = &text[start..(start + paragraph.len() + 1).min(text.len())];
+                push_line_sections(&mut self.highlighter, with_newline, start, &formats, &mut job.sections);
+                let galley = match self.lines.get(paragraph) {
+                    Some(galley) => Arc::clone(galley),
+                    None => {
+                        let line_job = LayoutJob {
+                            text: paragraph.to_owned(),
+                            sections: job.sections[sections_start..]
+                                .iter()
+                                .map(|s| LayoutSection {
+                                    leading_space: 0.0,
+                                    byte_range: ByteIndex(s.byte_range.start.0 - start)
+                                        ..ByteIndex((s.byte_range.end.0 - start).min(paragraph.len())),
+                                    format: s.format.clone(),
+                                })
+                                .collect(),
+                            wrap: job.wrap.clone(),
+                            ..LayoutJob::default()
+                        };
+                        let galley = layout_line(line_job);
+                        self.lines.insert(paragraph.into(), Arc::clone(&galley));
+                        galley
+                    }
+                };
+                sections_start = job.sections.len();
+                galleys.push(galley);
+            }
+            if self.lines.len() > 4 * galleys.len() + 10_000 {
+                self.lines.clear();
+            }
+            Arc::new(Galley::concat(Arc::new(job), &galleys, look.pixels_per_point))
+        } else {
+            push_line_sections(&mut self.highlighter, text, 0, &formats, &mut job.sections);
+            layout_line(job)
+        };
+        self.last = Some((text.to_owned(), Arc::clone(&galley)));
+        galley
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn look(reveal_secrets: bool) -> Look {
+        Look {
+            palette: Palette::for_visuals(&egui::Visuals::dark()),
+            font: FontId::monospace(12.0),
+            reveal_secrets,
+            pixels_per_point: 1.0,
+        }
+    }
+
+    #[test]
+    fn paragraphs_split_as_egui_does() {
+        let got: Vec<_> = paragraphs("a\r\n\nb\n").collect();
+        assert_eq!(got, [(0, "a\r"), (3, ""), (4, "b\n")]);
+        let got: Vec<_> = paragraphs("a\nb").collect();
+        assert_eq!(got, [(0, "a"), (2, "b")]);
+    }
+
+    #[test]
+    fn sections_cover_every_byte_and_hide_secrets_until_revealed() {
+        let mut h = Highlighter::new();
+        let text = "[main]\r\nskey=abc\nhost = x\n";
+        let job = layout_job(&mut h, text, &look(false));
+        let mut at = 0;
+        for s in &job.sections {
+            assert_eq!(s.byte_range.start.0, at);
+            at = s.byte_range.end.0;
+        }
+        assert_eq!(at, text.len());
+        let secret = text.find("abc").unwrap();
+        let covering = |job: &LayoutJob| {
+            job.sections.iter().find(|s| (s.byte_range.start.0..s.byte_range.end.0).contains(&secret)).unwrap().clone()
+        };
+        assert_eq!(covering(&job).format.color, Color32::TRANSPARENT);
+        let job = layout_job(&mut h, text, &look(true));
+        assert_ne!(covering(&job).format.color, Color32::TRANSPARENT);
+    }
+
+    #[test]
+    fn an_edit_lays_out_only_the_changed_line_and_matches_a_full_layout() {
+        let ctx = egui::Context::default();
+        let mut results = None;
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut layouter = TextLayouter::default();
+            let text = "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\n";
+            let mut laid_out = 0;
+            let mut layout = |layouter: &mut TextLayouter, text: &str, count: &mut usize| {
+                layouter.layout(text, &look(false), |job| {
+                    *count += 1;
+                    ui.fonts_mut(|f| f.layout_job(job))
+                })
+            };
+            let first = layout(&mut layouter, text, &mut laid_out);
+            assert_eq!(laid_out, 6, "one layout per distinct line");
+            let again = layout(&mut layouter, text, &mut laid_out);
+            assert!(Arc::ptr_eq(&first, &again) && laid_out == 6, "no edit, no layout");
+            let edited = text.replace("dc1", "dc12");
+            let galley = layout(&mut layouter, &edited, &mut laid_out);
+            assert_eq!(laid_out, 7, "only the edited line is laid out again");
+            let mut h = Highlighter::new();
+            let whole = ui.fonts_mut(|f| f.layout_job(layout_job(&mut h, &edited, &look(false))));
+            results = Some((galley, whole));
+        });
+        output.textures_delta.clear();
+        let (galley, whole) = results.unwrap();
+        assert_eq!(galley.rows.len(), whole.rows.len());
+        assert_eq!(galley.rect, whole.rect);
+        for (a, b) in galley.rows.iter().zip(&whole.rows) {
+            assert_eq!((a.pos, a.ends_with_newline, a.glyphs.len()), (b.pos, b.ends_with_newline, b.glyphs.len()));
+        }
+    }
+}
