@@ -46,14 +46,39 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Length of the common prefix of two byte strings, compared a block at a time.
+fn mismatch(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the common suffix of two byte strings, compared a block at a time.
+fn mismatch_from_end(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 64 <= n && a[a.len() - i - 64..a.len() - i] == b[b.len() - i - 64..b.len() - i] {
+        i += 64;
+    }
+    while i < n && a[a.len() - 1 - i] == b[b.len() - 1 - i] {
+        i += 1;
+    }
+    i
+}
+
 fn common_prefix(a: &str, b: &str) -> usize {
-    let n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let n = mismatch(a.as_bytes(), b.as_bytes());
     floor_char_boundary(a, n).min(floor_char_boundary(b, n))
 }
 
 fn common_suffix(a: &str, b: &str) -> usize {
-    let n = a.bytes().rev().zip(b.bytes().rev()).take_while(|(x, y)| x == y).count();
-    let mut n = n.min(a.len()).min(b.len());
+    let mut n = mismatch_from_end(a.as_bytes(), b.as_bytes());
     while !a.is_char_boundary(a.len() - n) || !b.is_char_boundary(b.len() - n) {
         n -= 1;
     }
@@ -158,6 +183,10 @@ mod tests {
         let c = Change::between("aa", "aaa").unwrap();
         assert_eq!((c.start, c.removed.as_str(), c.inserted.as_str()), (2, "", "a"));
         assert!(Change::between("x", "x").is_none());
+        let long = "k=v\n".repeat(100);
+        let edited = format!("{}X{}", &long[..201], &long[201..]);
+        let c = Change::between(&long, &edited).unwrap();
+        assert_eq!((c.start, c.removed.as_str(), c.inserted.as_str()), (201, "", "X"));
     }
 
     #[test]

@@ -154,48 +154,32 @@ impl TextLayouter {
                 return Arc::clone(galley);
             }
         }
-        let formats = formats(look);
-        let mut job = LayoutJob { text: text.to_owned(), ..LayoutJob::default() };
-        job.wrap.max_width = f32::INFINITY;
         let galley = if text.contains('\n') {
+            let formats = formats(look);
             let mut galleys = Vec::with_capacity(text.len() / 24);
-            let mut sections_start = 0;
-            for (start, paragraph) in paragraphs(text) {
-                // The `\n` between paragraphs belongs to the whole job's sections, not to a paragraph.
-                let with_newline = &text[start..(start + paragraph.len() + 1).min(text.len())];
-                push_line_sections(&mut self.highlighter, with_newline, start, &formats, &mut job.sections);
+            for (_, paragraph) in paragraphs(text) {
                 let galley = match self.lines.get(paragraph) {
                     Some(galley) => Arc::clone(galley),
                     None => {
-                        let line_job = LayoutJob {
-                            text: paragraph.to_owned(),
-                            sections: job.sections[sections_start..]
-                                .iter()
-                                .map(|s| LayoutSection {
-                                    leading_space: 0.0,
-                                    byte_range: ByteIndex(s.byte_range.start.0 - start)
-                                        ..ByteIndex((s.byte_range.end.0 - start).min(paragraph.len())),
-                                    format: s.format.clone(),
-                                })
-                                .collect(),
-                            wrap: job.wrap.clone(),
-                            ..LayoutJob::default()
-                        };
+                        let mut line_job = LayoutJob { text: paragraph.to_owned(), ..LayoutJob::default() };
+                        line_job.wrap.max_width = f32::INFINITY;
+                        push_line_sections(&mut self.highlighter, paragraph, 0, &formats, &mut line_job.sections);
                         let galley = layout_line(line_job);
                         self.lines.insert(paragraph.into(), Arc::clone(&galley));
                         galley
                     }
                 };
-                sections_start = job.sections.len();
                 galleys.push(galley);
             }
             if self.lines.len() > 4 * galleys.len() + 10_000 {
                 self.lines.clear();
             }
+            // The rows keep their own lines' formats; the whole job only carries the text
+            // (nothing reads a laid-out galley's sections).
+            let job = LayoutJob::simple(text.to_owned(), look.font.clone(), look.palette.text, f32::INFINITY);
             Arc::new(Galley::concat(Arc::new(job), &galleys, look.pixels_per_point))
         } else {
-            push_line_sections(&mut self.highlighter, text, 0, &formats, &mut job.sections);
-            layout_line(job)
+            layout_line(layout_job(&mut self.highlighter, text, look))
         };
         self.last = Some((text.to_owned(), Arc::clone(&galley)));
         galley
