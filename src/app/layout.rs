@@ -235,7 +235,7 @@ mod tests {
             let mut layouter = TextLayouter::default();
             let text = "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\n";
             let mut laid_out = 0;
-            let mut layout = |layouter: &mut TextLayouter, text: &str, count: &mut usize| {
+            let layout = |layouter: &mut TextLayouter, text: &str, count: &mut usize| {
                 layouter.layout(text, &look(false), |job| {
                     *count += 1;
                     ui.fonts_mut(|f| f.layout_job(job))
