@@ -10,6 +10,7 @@ pub mod commands;
 pub mod editor;
 pub mod files;
 pub mod find;
+pub mod fonts;
 pub mod highlight;
 pub mod history;
 pub mod layout;

@@ -83,7 +83,10 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         let result = eframe::run_native(
             "authproxy-manager",
             native_options(renderer, app.window_title()),
-            Box::new(move |_cc| Ok(Box::new(Window { app, probe, frames: 0 }))),
+            Box::new(move |cc| {
+                cc.egui_ctx.set_fonts(super::fonts::definitions(&super::fonts::candidates()));
+                Ok(Box::new(Window { app, probe, frames: 0 }))
+            }),
         );
         match result {
             Ok(()) => return Ok(()),
