@@ -102,19 +102,25 @@ fn the_real_window_renders_takes_typing_and_saves() {
     let original = std::fs::read(samples_dir().join("i03_typo_key.cfg")).unwrap();
     std::fs::write(&config, &original).unwrap();
 
+    let log_path = dir.path().join("app.log");
+    let log = std::fs::File::create(&log_path).unwrap();
     let app = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
-        .arg("--config")
+        .args(["--log-level", "info", "--config"])
         .arg(&config)
         .env("DISPLAY", &display)
         .env("XDG_RUNTIME_DIR", &runtime)
         .env_remove("WAYLAND_DISPLAY")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the app starts");
-    let _app = Running(app);
+    let mut app = Running(app);
+    let app_log = || std::fs::read_to_string(&log_path).unwrap_or_default();
 
-    let window = wait_for_window(&display, "authproxy-manager", Duration::from_secs(90)).expect("a window appears");
+    let window = wait_for_window(&display, "authproxy-manager", Duration::from_secs(90)).unwrap_or_else(|| {
+        let exited = app.0.try_wait().ok().flatten();
+        panic!("no window appeared within 90 s (app exit status: {exited:?}); its log:\n{}", app_log())
+    });
     let titled = wait_until(Duration::from_secs(30), || {
         xdotool(&display, &["getwindowname", &window]) == "authproxy.cfg - authproxy-manager"
     });
