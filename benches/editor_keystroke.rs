@@ -6,10 +6,11 @@
 
 use std::hint::black_box;
 
-use authproxy_manager::app::backends::{NoConnectivity, NoServiceControl};
+use authproxy_manager::app::backends::NoConnectivity;
 use authproxy_manager::app::files::NativeDialogs;
 use authproxy_manager::app::{AuthProxyApp, Environment};
 use authproxy_manager::schema::Platform;
+use authproxy_manager::service::{NoService, ServiceState};
 use criterion::{criterion_group, criterion_main, Criterion};
 use egui::{Context, Event, Pos2, RawInput, Rect};
 
@@ -36,7 +37,7 @@ fn bench(c: &mut Criterion) {
     let env = Environment {
         dialogs: Box::new(NativeDialogs),
         protector: authproxy_manager::secrets::host_protector(),
-        service: Box::new(NoServiceControl::default()),
+        service: Box::new(NoService { state: ServiceState::NotInstalled }),
         connectivity: Box::new(NoConnectivity),
     };
     let mut app = AuthProxyApp::new(Some(&path), Platform::Linux, env);

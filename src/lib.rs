@@ -16,5 +16,6 @@ pub mod complete;
 pub mod config;
 pub mod schema;
 pub mod secrets;
+pub mod service;
 pub mod text;
 pub mod validate;

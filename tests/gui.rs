@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use authproxy_manager::app::backends::{NoConnectivity, NoServiceControl};
+use authproxy_manager::app::backends::NoConnectivity;
 use authproxy_manager::app::files::Dialogs;
 use authproxy_manager::app::{AfterSave, AuthProxyApp, Environment, Question};
 use authproxy_manager::schema::Platform;
+use authproxy_manager::service::{NoService, ServiceState};
 use authproxy_manager::validate::Kind;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
@@ -35,7 +36,7 @@ fn environment(save: Option<PathBuf>) -> Environment {
     Environment {
         dialogs: Box::new(FixedDialogs { open: None, save }),
         protector: Box::new(THIS_MACHINE),
-        service: Box::new(NoServiceControl::default()),
+        service: Box::new(NoService { state: ServiceState::NotInstalled }),
         connectivity: Box::new(NoConnectivity),
     }
 }
@@ -303,11 +304,16 @@ fn protect_on_a_linux_target_explains_why_not() {
 #[test]
 fn service_and_connectivity_buttons_say_why_they_are_unavailable() {
     let mut harness = harness(None, Platform::Linux, None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while harness.state().service_state() != ServiceState::NotInstalled && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run();
+    }
     for label in ["Start", "Stop", "Restart", "Test connectivity"] {
         let node = harness.get_by_label(label);
         assert!(node.accesskit_node().is_disabled(), "{label} is disabled");
     }
-    assert!(harness.query_all_by_label("Service: unavailable").count() >= 1);
+    assert!(harness.query_all_by_label("Service: not installed").count() >= 1);
     harness.key_press(Key::F6);
     harness.run();
     assert!(harness.query_by_label_contains("Testing LDAP and Duo connectivity is not part").is_some());

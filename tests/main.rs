@@ -42,6 +42,10 @@ mod gui;
 #[cfg(target_os = "linux")]
 mod xvfb_smoke;
 
+/// Service control through authproxyctl against a real test daemon (Linux).
+#[cfg(target_os = "linux")]
+mod service_linux;
+
 /// Real DPAPI and the real binary on Windows (under Wine in CI).
 #[cfg(windows)]
 mod windows;

@@ -77,3 +77,100 @@ fn sample_blobs_made_elsewhere_do_not_decrypt_here() {
         .collect();
     assert_eq!(keys, ["service_account_password_protected", "skey_protected", "radius_secret_protected_1"]);
 }
+
+mod service_control {
+    //! The Service Control Manager (Wine has one): a tiny real service
+    //! (examples/proxy_test_service) is installed under a test name, driven through
+    //! start, stop, restart and status by our code, then deleted.
+
+    use std::ffi::OsString;
+    use std::path::PathBuf;
+
+    use authproxy_manager::service::windows::WindowsService;
+    use authproxy_manager::service::{ServiceControl, ServiceError, ServiceState};
+    use windows_service::service::{
+        ServiceAccess, ServiceErrorControl, ServiceInfo, ServiceStartType, ServiceState as ScmState, ServiceType,
+    };
+    use windows_service::service_manager::{ServiceManager, ServiceManagerAccess};
+
+    const NAME: &str = "AuthProxyManagerTest";
+
+    fn service_binary() -> PathBuf {
+        let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+        let path = deps.parent().unwrap().join("examples").join("proxy_test_service.exe");
+        assert!(path.is_file(), "{} is missing: run the whole suite, which builds examples", path.display());
+        path
+    }
+
+    /// Deletes the test service when dropped, stopping it first.
+    struct Installed;
+
+    impl Drop for Installed {
+        fn drop(&mut self) {
+            let _ = WindowsService::new(NAME).stop();
+            if let Ok(manager) = ServiceManager::local_computer(None::<&str>, ServiceManagerAccess::CONNECT) {
+                if let Ok(service) = manager.open_service(NAME, ServiceAccess::DELETE) {
+                    let _ = service.delete();
+                }
+            }
+        }
+    }
+
+    fn install() -> Installed {
+        let manager = ServiceManager::local_computer(
+            None::<&str>,
+            ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE,
+        )
+        .expect("the Service Control Manager");
+        if let Ok(old) = manager.open_service(NAME, ServiceAccess::DELETE | ServiceAccess::STOP) {
+            let _ = old.stop();
+            let _ = old.delete();
+        }
+        let info = ServiceInfo {
+            name: OsString::from(NAME),
+            display_name: OsString::from("authproxy-manager test service"),
+            service_type: ServiceType::OWN_PROCESS,
+            start_type: ServiceStartType::OnDemand,
+            error_control: ServiceErrorControl::Normal,
+            executable_path: service_binary(),
+            launch_arguments: vec![OsString::from(NAME)],
+            dependencies: vec![],
+            account_name: None,
+            account_password: None,
+        };
+        let service = manager.create_service(&info, ServiceAccess::QUERY_STATUS).expect("create the test service");
+        assert_eq!(service.query_status().unwrap().current_state, ScmState::Stopped);
+        Installed
+    }
+
+    #[test]
+    fn a_real_service_is_driven_through_every_state() {
+        let mut missing = WindowsService::new("AuthProxyManagerNoSuchService");
+        assert_eq!(missing.state(), ServiceState::NotInstalled);
+        assert!(matches!(missing.start(), Err(ServiceError::NotInstalled(_))));
+
+        let _installed = install();
+        let mut service = WindowsService::new(NAME);
+        assert_eq!(service.describe(), format!("Windows service {NAME}"));
+        assert_eq!(service.state(), ServiceState::Stopped);
+        service.start().expect("start");
+        assert_eq!(service.state(), ServiceState::Running);
+        service.restart().expect("restart");
+        assert_eq!(service.state(), ServiceState::Running);
+        service.stop().expect("stop");
+        assert_eq!(service.state(), ServiceState::Stopped);
+        service.stop().expect("stopping a stopped service is not an error");
+        service.start().expect("start again");
+        assert_eq!(service.state(), ServiceState::Running);
+        service.start().expect("starting a running service is not an error");
+        service.stop().expect("stop");
+    }
+
+    #[test]
+    fn the_command_line_drives_the_proxy_service_by_name() {
+        // The real DuoAuthProxy is not installed here: status says so with exit code 4.
+        let out = super::exe().args(["service", "status"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("DuoAuthProxy"));
+    }
+}

@@ -16,24 +16,28 @@ pub mod history;
 pub mod layout;
 pub mod output;
 pub mod run;
+pub mod service_ui;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
 
-use egui::{Color32, RichText, Ui, ViewportCommand};
+use egui::{RichText, Ui, ViewportCommand};
 
-use self::backends::{Connectivity, NoConnectivity, NoServiceControl, ServiceControl, ServiceState};
+use self::backends::{Connectivity, NoConnectivity};
 use self::buffer::Buffer;
 use self::commands::Command;
 use self::editor::Editor;
 use self::files::{Dialogs, NativeDialogs, STARTER};
 use self::find::FindBar;
-use self::output::{OutputLine, OutputPanel, PanelAction, Report};
+use self::output::{OutputLine, OutputPanel, PanelAction, Report, Tab};
+use self::service_ui::ServiceUi;
 use self::theme::Palette;
 use crate::config::apply;
 use crate::config::file::{self, FileError};
 use crate::schema::Platform;
 use crate::secrets::{protect_all, protect_entry, Protector};
+use crate::service::monitor::Outcome;
+use crate::service::{NoService, ServiceControl, ServiceState};
 use crate::validate::{self, Kind, Options, Severity};
 
 /// A question the app is waiting on.
@@ -43,6 +47,8 @@ pub enum Question {
     Unsaved(AfterSave),
     /// The file changed on disk since it was loaded; Save refused.
     ChangedOnDisk(PathBuf),
+    /// Start or restart the service although the config has this many errors?
+    StartWithErrors(Command, usize),
 }
 
 /// What to do once unsaved changes are dealt with.
@@ -60,7 +66,7 @@ pub struct Environment {
     pub dialogs: Box<dyn Dialogs>,
     /// DPAPI, or the explanation of its absence.
     pub protector: Box<dyn Protector>,
-    /// The proxy service.
+    /// The proxy service; the app runs it on a background thread.
     pub service: Box<dyn ServiceControl>,
     /// LDAP and Duo checks.
     pub connectivity: Box<dyn Connectivity>,
@@ -68,10 +74,20 @@ pub struct Environment {
 
 impl Default for Environment {
     fn default() -> Self {
+        Self::for_config(None)
+    }
+}
+
+impl Environment {
+    /// The real dialogs, DPAPI and proxy service of this computer, for the proxy that
+    /// `config` belongs to (its install folder is the one above `conf/`).
+    #[must_use]
+    pub fn for_config(config: Option<&Path>) -> Self {
+        let config = config.map(Path::to_path_buf).or_else(files::find_default_config);
         Self {
             dialogs: Box::new(NativeDialogs),
             protector: crate::secrets::host_protector(),
-            service: Box::new(NoServiceControl::default()),
+            service: crate::service::host_service(&crate::service::install_dir_for(config.as_deref())),
             connectivity: Box::new(NoConnectivity),
         }
     }
@@ -83,6 +99,7 @@ pub struct AuthProxyApp {
     editor: Editor,
     platform: Platform,
     env: Environment,
+    service: ServiceUi,
     output: OutputPanel,
     find: FindBar,
     find_status: String,
@@ -96,12 +113,14 @@ pub struct AuthProxyApp {
 impl AuthProxyApp {
     /// Opens `path`, or else the proxy's default config, or else the starter document.
     #[must_use]
-    pub fn new(path: Option<&Path>, platform: Platform, env: Environment) -> Self {
+    pub fn new(path: Option<&Path>, platform: Platform, mut env: Environment) -> Self {
+        let control = std::mem::replace(&mut env.service, Box::new(NoService { state: ServiceState::NotInstalled }));
         let mut app = Self {
             buffer: Buffer::untitled(STARTER),
             editor: Editor::new(),
             platform,
             env,
+            service: ServiceUi::new(control),
             output: OutputPanel::default(),
             find: FindBar::default(),
             find_status: String::new(),
@@ -117,9 +136,21 @@ impl AuthProxyApp {
                     "No proxy configuration found at {}; showing a starter document.",
                     files::default_config_paths().first().map(|p| p.display().to_string()).unwrap_or_default()
                 );
+                app.watch_logs();
             }
         }
         app
+    }
+
+    /// The proxy service as the badge shows it.
+    #[must_use]
+    pub fn service_state(&self) -> ServiceState {
+        self.service.shown_state()
+    }
+
+    fn watch_logs(&mut self) {
+        let doc = crate::config::Document::parse(&self.buffer.text);
+        self.service.watch_logs(&doc, &crate::service::install_dir_for(self.buffer.path.as_deref()));
     }
 
     /// The text being edited.
@@ -188,6 +219,7 @@ impl AuthProxyApp {
                 self.buffer = Buffer::from_file(loaded);
                 self.editor.reset();
                 self.status_note = format!("Opened {}", path.display());
+                self.watch_logs();
             }
             Err(e) => {
                 self.output.message(
@@ -202,6 +234,10 @@ impl AuthProxyApp {
 
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut Ui) {
+        self.service.frame(ui.ctx());
+        for outcome in self.service.outcomes() {
+            self.report_service_outcome(&outcome);
+        }
         self.handle_close_request(ui);
         let command = if self.question.is_none() { ui.input_mut(commands::pressed) } else { None };
         if let Some(command) = command {
@@ -217,7 +253,8 @@ impl AuthProxyApp {
             .min_size(240.0)
             .show(ui, |ui| {
                 let analysis = self.buffer.analysis(self.platform);
-                self.output.show(ui, &analysis, &palette)
+                let service = &self.service;
+                self.output.show(ui, &analysis, &palette, |ui| service.log_tab(ui, &palette))
             })
             .inner;
         egui::CentralPanel::default().show(ui, |ui| {
@@ -442,13 +479,44 @@ impl AuthProxyApp {
     }
 
     fn service(&mut self, command: Command) {
-        let result = match command {
-            Command::StartService => self.env.service.start(),
-            Command::StopService => self.env.service.stop(),
-            _ => self.env.service.restart(),
-        };
-        if let Err(why) = result {
-            self.output.message(command.label(), Some(Severity::Info), why);
+        if !self.service.enabled(command) {
+            self.output.message(command.label(), Some(Severity::Info), self.service.explanation());
+            return;
+        }
+        if command != Command::StopService {
+            let errors = self.errors_for_start();
+            if errors > 0 {
+                self.question = Some(Question::StartWithErrors(command, errors));
+                return;
+            }
+        }
+        self.service.request(command);
+        self.status_note = format!("Service: {} requested…", command.label().to_lowercase());
+    }
+
+    /// Validates the file as the service will read it; the report goes to the Output tab.
+    fn errors_for_start(&mut self) -> usize {
+        self.validate_report();
+        let platform = self.platform;
+        let analysis = self.buffer.analysis(platform);
+        analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    fn report_service_outcome(&mut self, outcome: &Outcome) {
+        let title = format!("Service {}", outcome.request.verb());
+        match &outcome.result {
+            Ok(()) => {
+                let text = format!("Done: the service is {}. {}", outcome.state.badge(), outcome.state.advice());
+                self.output.message(&title, None, text);
+            }
+            Err(e) => self.output.message(&title, Some(Severity::Error), e.to_string()),
+        }
+        self.status_note = format!("Service {}", outcome.state.badge());
+        if matches!(
+            outcome.request,
+            crate::service::monitor::Request::Start | crate::service::monitor::Request::Restart
+        ) {
+            self.output.tab = Tab::Log;
         }
     }
 
@@ -517,32 +585,9 @@ impl AuthProxyApp {
                 clicked = Some(Command::TestConnectivity);
             }
             ui.separator();
-            let state = self.env.service.state();
-            let (can_start, can_stop) = match &state {
-                ServiceState::Stopped => (true, false),
-                ServiceState::Running => (false, true),
-                _ => (false, false),
-            };
-            let why = match &state {
-                ServiceState::Unavailable(why) => why.clone(),
-                other => format!("The service is {}.", other.badge()),
-            };
-            for (command, enabled) in [
-                (Command::StartService, can_start),
-                (Command::StopService, can_stop),
-                (Command::RestartService, can_stop),
-            ] {
-                let response = ui.add_enabled(enabled, egui::Button::new(command.label())).on_disabled_hover_text(&why);
-                if response.clicked() {
-                    clicked = Some(command);
-                }
+            if let Some(command) = self.service.toolbar(ui) {
+                clicked = Some(command);
             }
-            let badge = RichText::new(format!("Service: {}", state.badge())).color(match state {
-                ServiceState::Running => Color32::from_rgb(0x2e, 0xa0, 0x43),
-                ServiceState::Stopped | ServiceState::AccessDenied => Color32::from_rgb(0xd7, 0x3a, 0x49),
-                _ => ui.visuals().weak_text_color(),
-            });
-            ui.label(badge).on_hover_text(&why);
         });
         if let Some(command) = clicked {
             self.run(command, &ctx);
@@ -576,7 +621,8 @@ impl AuthProxyApp {
             ui.separator();
             ui.label(if self.buffer.is_modified() { "Modified" } else { "Saved" });
             ui.separator();
-            ui.label(format!("Service: {}", self.env.service.state().badge()));
+            ui.label(format!("Service: {}", self.service.shown_state().badge()))
+                .on_hover_text(self.service.explanation());
             if !self.status_note.is_empty() {
                 ui.separator();
                 ui.label(RichText::new(&self.status_note).weak());
@@ -638,6 +684,20 @@ impl AuthProxyApp {
                         }
                     });
                 }
+                Question::StartWithErrors(command, errors) => {
+                    ui.heading(format!("{} the service?", command.label()));
+                    ui.label(format!(
+                        "The config has {errors} error(s) (see Output). The proxy may refuse to start or run \
+                         without the sections that are wrong."
+                    ));
+                    ui.horizontal(|ui| {
+                        for choice in [command.label(), "Cancel"] {
+                            if ui.button(choice).clicked() {
+                                answer = Some(choice);
+                            }
+                        }
+                    });
+                }
                 Question::ChangedOnDisk(path) => {
                     ui.heading("File changed on disk");
                     ui.label(format!(
@@ -660,6 +720,9 @@ impl AuthProxyApp {
             (Question::Unsaved(then), "Save") if self.save(false) => self.after_save(then, ctx),
             (Question::Unsaved(then), "Discard") => self.after_save(then, ctx),
             (Question::ChangedOnDisk(path), "Reload") => self.load(&path),
+            (Question::StartWithErrors(command, _), choice) if choice == command.label() => {
+                self.service.request(command);
+            }
             (Question::ChangedOnDisk(path), "Overwrite") => {
                 let current = std::fs::read(&path).ok();
                 self.write(&path, current.as_deref());

@@ -1,6 +1,7 @@
-//! The right-hand panel: the live problems list and the output of Validate (and,
-//! later, the connectivity checks). Nothing here ever shows a secret value: it shows
-//! findings' messages, which never contain one, and never quotes the source.
+//! The right-hand panel: the live problems list, the output of Validate and of the
+//! service commands (and, later, the connectivity checks), and the proxy's log.
+//! Nothing here ever shows a secret value: it shows findings' messages, which never
+//! contain one, never quotes the source, and masks secrets in log lines.
 
 use egui::{RichText, Ui};
 
@@ -18,6 +19,8 @@ pub enum Tab {
     Problems,
     /// Reports of Validate and other actions.
     Output,
+    /// The proxy's own logs.
+    Log,
 }
 
 /// One line of a report.
@@ -99,17 +102,28 @@ impl OutputPanel {
         &self.reports
     }
 
-    /// Draws the panel.
-    pub fn show(&mut self, ui: &mut Ui, analysis: &Analysis, palette: &Palette) -> Option<PanelAction> {
+    /// Draws the panel; `log_tab` draws the Log tab.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        analysis: &Analysis,
+        palette: &Palette,
+        log_tab: impl FnOnce(&mut Ui),
+    ) -> Option<PanelAction> {
         let (errors, warnings, notes) = analysis.counts();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Problems, format!("Problems ({})", errors + warnings + notes));
             ui.selectable_value(&mut self.tab, Tab::Output, "Output");
+            ui.selectable_value(&mut self.tab, Tab::Log, "Log");
         });
         ui.separator();
         match self.tab {
             Tab::Problems => problems(ui, analysis, palette, (errors, warnings, notes)),
             Tab::Output => self.output(ui, palette),
+            Tab::Log => {
+                log_tab(ui);
+                None
+            }
         }
     }
 

@@ -54,10 +54,18 @@ impl eframe::App for Window {
     }
 }
 
+/// The window and taskbar icon (the exe's own icon on Windows comes from its resources).
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon-256.png");
+
 fn native_options(renderer: eframe::Renderer, title: String) -> eframe::NativeOptions {
+    let mut viewport = egui::ViewportBuilder::default();
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(e) => tracing::warn!("the window icon could not be decoded: {e}"),
+    }
     eframe::NativeOptions {
         renderer,
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title(title)
             .with_app_id("authproxy-manager")
             .with_inner_size([1280.0, 800.0])
@@ -71,14 +79,18 @@ fn native_options(renderer: eframe::Renderer, title: String) -> eframe::NativeOp
 /// # Errors
 /// When no renderer could open a window (for example, no display).
 pub fn run(options: &LaunchOptions) -> Result<(), String> {
+    // eframe saves a screenshot for EFRAME_SCREENSHOT_TO only with glow (and refuses it with wgpu).
+    let screenshot = std::env::var_os("EFRAME_SCREENSHOT_TO").is_some();
     let renderers: &[eframe::Renderer] = match options.renderer {
+        _ if screenshot => &[eframe::Renderer::Glow],
         RendererChoice::Auto => &[eframe::Renderer::Wgpu, eframe::Renderer::Glow],
         RendererChoice::Wgpu => &[eframe::Renderer::Wgpu],
         RendererChoice::Glow => &[eframe::Renderer::Glow],
     };
     let mut errors = Vec::new();
     for &renderer in renderers {
-        let app = AuthProxyApp::new(options.config.as_deref(), options.platform, Environment::default());
+        let env = Environment::for_config(options.config.as_deref());
+        let app = AuthProxyApp::new(options.config.as_deref(), options.platform, env);
         let probe = options.exit_after_first_frame.then_some(options.started);
         let result = eframe::run_native(
             "authproxy-manager",

@@ -1,6 +1,7 @@
-//! The headless command line: `validate`, `protect`, `reveal`, `explain`.
+//! The headless command line: `validate`, `protect`, `reveal`, `service`, `explain`.
 
 pub mod protect;
+pub mod service;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,6 +46,8 @@ pub enum Command {
     Protect(protect::ProtectArgs),
     /// Decrypt a *_protected value to check it (Windows only); masked unless --show.
     Reveal(protect::RevealArgs),
+    /// Start, stop or restart the local proxy service, or print its state.
+    Service(service::ServiceArgs),
     /// Explain a finding kind, e.g. `explain UnpairedKey`.
     Explain {
         /// A kind name as printed in brackets, e.g. MissingKey.
@@ -102,6 +105,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         Some(Command::Validate(args)) => validate_files(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Protect(args)) => protect::protect(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Reveal(args)) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
+        Some(Command::Service(args)) => service::service(&args, &mut out, &mut err),
         Some(Command::Explain { kind }) => explain(&kind),
         None => {
             drop((out, err));

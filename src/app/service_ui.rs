@@ -1,0 +1,183 @@
+//! The proxy service in the window: the Start / Stop / Restart buttons and the status
+//! badge (state polled off the UI thread), and the Log tab with the proxy's log tails.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use egui::{Color32, RichText, Ui};
+
+use super::commands::Command;
+use super::theme::Palette;
+use crate::config::Document;
+use crate::service::logs::{self, LineLevel, LogTail};
+use crate::service::monitor::{Outcome, Request, ServiceMonitor, POLL_INTERVAL};
+use crate::service::{ServiceControl, ServiceState};
+
+/// The service monitor and the log tail.
+pub struct ServiceUi {
+    monitor: ServiceMonitor,
+    logs: Option<LogTail>,
+    context: Arc<OnceLock<egui::Context>>,
+}
+
+fn repaint(context: &OnceLock<egui::Context>) {
+    if let Some(ctx) = context.get() {
+        ctx.request_repaint();
+    }
+}
+
+impl ServiceUi {
+    /// Starts watching `control`.
+    #[must_use]
+    pub fn new(control: Box<dyn ServiceControl>) -> Self {
+        let context: Arc<OnceLock<egui::Context>> = Arc::default();
+        let on_change = Arc::clone(&context);
+        let monitor = ServiceMonitor::spawn(control, POLL_INTERVAL, move || repaint(&on_change));
+        Self { monitor, logs: None, context }
+    }
+
+    /// Follows the logs of the proxy installed at `install_dir` as configured by `doc`.
+    pub fn watch_logs(&mut self, doc: &Document, install_dir: &Path) {
+        let dir = logs::log_dir(doc, install_dir);
+        if self.logs.as_ref().is_some_and(|tail| tail.dir() == dir) {
+            return;
+        }
+        let on_change = Arc::clone(&self.context);
+        self.logs = Some(LogTail::watch(dir, move || repaint(&on_change)));
+    }
+
+    /// Call once per frame: remembers the context for repaints from other threads.
+    pub fn frame(&mut self, ctx: &egui::Context) {
+        let _ = self.context.set(ctx.clone());
+        if let Some(tail) = &mut self.logs {
+            tail.update();
+        }
+    }
+
+    /// The state to show: the request in progress, else the last state read.
+    #[must_use]
+    pub fn shown_state(&self) -> ServiceState {
+        match self.monitor.busy() {
+            Some(Request::Start | Request::Restart) => ServiceState::Starting,
+            Some(Request::Stop) => ServiceState::Stopping,
+            _ => self.monitor.state(),
+        }
+    }
+
+    /// Whether `command` can be used in the current state.
+    #[must_use]
+    pub fn enabled(&self, command: Command) -> bool {
+        if self.monitor.busy().is_some() {
+            return false;
+        }
+        let state = self.monitor.state();
+        match command {
+            Command::StartService => state == ServiceState::Stopped,
+            Command::StopService => matches!(state, ServiceState::Running | ServiceState::Starting),
+            Command::RestartService => state == ServiceState::Running,
+            _ => true,
+        }
+    }
+
+    /// Sends a start, stop or restart request.
+    pub fn request(&mut self, command: Command) {
+        let request = match command {
+            Command::StartService => Request::Start,
+            Command::StopService => Request::Stop,
+            _ => Request::Restart,
+        };
+        self.monitor.request(request);
+    }
+
+    /// Finished requests since the last call; the logs are re-read after each.
+    pub fn outcomes(&mut self) -> Vec<Outcome> {
+        let outcomes = self.monitor.take_outcomes();
+        if !outcomes.is_empty() {
+            if let Some(tail) = &mut self.logs {
+                tail.reload();
+            }
+        }
+        outcomes
+    }
+
+    /// The hover text of the badge and of disabled buttons.
+    #[must_use]
+    pub fn explanation(&self) -> String {
+        let state = self.shown_state();
+        let mut text = format!("{}: {}", self.monitor.describe(), state.advice());
+        let controllable = matches!(
+            state,
+            ServiceState::Running | ServiceState::Stopped | ServiceState::Starting | ServiceState::Stopping
+        );
+        if let Some(note) = crate::service::privilege_note().filter(|_| controllable) {
+            text.push(' ');
+            text.push_str(note);
+        }
+        text
+    }
+
+    /// The Start, Stop and Restart buttons and the badge; returns the one clicked.
+    pub fn toolbar(&self, ui: &mut Ui) -> Option<Command> {
+        let mut clicked = None;
+        let why = self.explanation();
+        let ctx = ui.ctx().clone();
+        for command in [Command::StartService, Command::StopService, Command::RestartService] {
+            let response = ui
+                .add_enabled(self.enabled(command), egui::Button::new(command.label()))
+                .on_hover_text(command.hint(&ctx))
+                .on_disabled_hover_text(&why);
+            if response.clicked() {
+                clicked = Some(command);
+            }
+        }
+        let state = self.shown_state();
+        let badge = RichText::new(format!("Service: {}", state.badge())).color(badge_colour(&state, ui));
+        ui.label(badge).on_hover_text(&why);
+        if state.is_transitional() {
+            ui.spinner();
+        }
+        clicked
+    }
+
+    /// The Log tab.
+    pub fn log_tab(&self, ui: &mut Ui, palette: &Palette) {
+        let Some(tail) = &self.logs else {
+            ui.label(RichText::new("No log folder is known for this file.").weak());
+            return;
+        };
+        ui.label(RichText::new(format!("Logs in {}", tail.dir().display())).weak());
+        if let Some(problem) = tail.watch_problem() {
+            ui.label(RichText::new(problem).weak());
+        }
+        egui::ScrollArea::vertical().id_salt("log-scroll").auto_shrink([false, false]).stick_to_bottom(true).show(
+            ui,
+            |ui| {
+                for file in tail.files() {
+                    ui.add_space(4.0);
+                    ui.label(RichText::new(&file.name).strong()).on_hover_text(file.path.display().to_string());
+                    if let Some(problem) = &file.problem {
+                        ui.label(RichText::new(problem).weak());
+                    }
+                    for line in &file.lines {
+                        let text = RichText::new(&line.text).monospace();
+                        let text = match line.level {
+                            LineLevel::Error => text.color(palette.error),
+                            LineLevel::Warning => text.color(palette.warning),
+                            LineLevel::Normal => text,
+                        };
+                        ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Wrap));
+                    }
+                }
+            },
+        );
+    }
+}
+
+fn badge_colour(state: &ServiceState, ui: &Ui) -> Color32 {
+    match state {
+        ServiceState::Running => Color32::from_rgb(0x2e, 0xa0, 0x43),
+        ServiceState::Stopped | ServiceState::AccessDenied => Color32::from_rgb(0xd7, 0x3a, 0x49),
+        ServiceState::Starting | ServiceState::Stopping => Color32::from_rgb(0xd2, 0x99, 0x22),
+        _ => ui.visuals().weak_text_color(),
+    }
+}

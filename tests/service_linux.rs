@@ -1,0 +1,285 @@
+//! The authproxyctl route against real processes: a test daemon (examples/proxy_test_daemon,
+//! built by `cargo test`) under a temp install folder, with an `authproxyctl` that manages it
+//! through a pid file. Our code drives it through every state, from the library, the
+//! command line and the window.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use authproxy_manager::app::backends::NoConnectivity;
+use authproxy_manager::app::files::NativeDialogs;
+use authproxy_manager::app::{AuthProxyApp, Environment};
+use authproxy_manager::schema::Platform;
+use authproxy_manager::service::authproxyctl::Authproxyctl;
+use authproxy_manager::service::monitor::{Request, ServiceMonitor};
+use authproxy_manager::service::{host_service, ServiceControl, ServiceError, ServiceState};
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::Harness;
+
+use crate::util::samples_dir;
+
+/// The test daemon, built by `cargo test` as an example.
+fn daemon_binary() -> PathBuf {
+    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let path = deps.parent().unwrap().join("examples").join("proxy_test_daemon");
+    assert!(
+        path.is_file(),
+        "{} is missing: run the whole suite with `cargo test`, which builds examples",
+        path.display()
+    );
+    path
+}
+
+/// A proxy install folder with `bin/authproxyctl`, the daemon, a valid config and `log/`.
+struct TestInstall {
+    dir: tempfile::TempDir,
+}
+
+impl TestInstall {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["bin", "conf", "log", "run"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        let ctl = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/service/authproxyctl");
+        std::fs::copy(ctl, dir.path().join("bin/authproxyctl")).unwrap();
+        std::fs::copy(daemon_binary(), dir.path().join("bin/proxy_test_daemon")).unwrap();
+        let config = std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap();
+        std::fs::write(dir.path().join("conf/authproxy.cfg"), config).unwrap();
+        Self { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn script(&self) -> PathBuf {
+        self.path().join("bin/authproxyctl")
+    }
+
+    fn control(&self) -> Authproxyctl {
+        let mut control = Authproxyctl::new(self.script());
+        control.timeout = Duration::from_secs(20);
+        control.interval = Duration::from_millis(50);
+        control
+    }
+
+    fn pid(&self) -> Option<u32> {
+        std::fs::read_to_string(self.path().join("run/duoauthproxy.pid")).ok()?.trim().parse().ok()
+    }
+
+    fn set_start_delay(&self, millis: u64) {
+        std::fs::write(self.path().join("bin/start-delay-ms"), millis.to_string()).unwrap();
+    }
+}
+
+impl Drop for TestInstall {
+    fn drop(&mut self) {
+        let _ = Command::new(self.script()).arg("stop").output();
+    }
+}
+
+fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    done()
+}
+
+#[test]
+fn authproxyctl_is_driven_through_every_state() {
+    let install = TestInstall::new();
+    let mut control = install.control();
+
+    let missing = install.path().join("bin/authproxyctl.missing");
+    assert_eq!(Authproxyctl::new(missing.clone()).state(), ServiceState::NotInstalled);
+    assert!(matches!(Authproxyctl::new(missing).start(), Err(ServiceError::NotInstalled(_))));
+
+    assert_eq!(control.state(), ServiceState::Stopped);
+    control.start().expect("start");
+    assert_eq!(control.state(), ServiceState::Running);
+    let first = install.pid().expect("a pid file");
+    assert!(Path::new(&format!("/proc/{first}")).exists(), "the daemon runs");
+
+    control.restart().expect("restart");
+    assert_eq!(control.state(), ServiceState::Running);
+    let second = install.pid().expect("a pid file after restart");
+    assert_ne!(first, second, "restart ran a new process");
+
+    control.stop().expect("stop");
+    assert_eq!(control.state(), ServiceState::Stopped);
+    assert!(install.pid().is_none(), "stop removed the pid file");
+
+    // The daemon dies behind the proxy's back: authproxyctl reports a stale pid file.
+    control.start().expect("start again");
+    let pid = install.pid().unwrap();
+    Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+    assert!(
+        wait_until(Duration::from_secs(5), || control.state() == ServiceState::Stopped),
+        "a dead daemon is stopped"
+    );
+    let status = Command::new(install.script()).arg("status").status().unwrap();
+    assert_eq!(status.code(), Some(1), "authproxyctl itself calls the pid file stale");
+    control.start().expect("start after a crash");
+    assert_eq!(control.state(), ServiceState::Running);
+    control.stop().expect("stop");
+
+    // A script this user may not run.
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(install.script(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(control.state(), ServiceState::AccessDenied);
+    assert!(matches!(control.start(), Err(ServiceError::AccessDenied { .. })));
+    std::fs::set_permissions(install.script(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_slow_start_shows_starting_then_running_and_a_stuck_one_times_out() {
+    let install = TestInstall::new();
+    install.set_start_delay(1500);
+    let monitor = ServiceMonitor::spawn(Box::new(install.control()), Duration::from_millis(100), || {});
+    assert!(wait_until(Duration::from_secs(10), || monitor.state() == ServiceState::Stopped));
+    monitor.request(Request::Start);
+    assert!(wait_until(Duration::from_secs(5), || monitor.busy() == Some(Request::Start)), "the start is in progress");
+    assert!(wait_until(Duration::from_secs(20), || monitor.state() == ServiceState::Running));
+    let outcomes = monitor.take_outcomes();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].result, Ok(()));
+
+    monitor.request(Request::Stop);
+    assert!(wait_until(Duration::from_secs(20), || monitor.state() == ServiceState::Stopped));
+
+    let mut impatient = install.control();
+    impatient.timeout = Duration::from_millis(400);
+    install.set_start_delay(5000);
+    let err = impatient.start().unwrap_err();
+    assert!(matches!(err, ServiceError::Timeout { .. }), "{err}");
+    assert!(err.to_string().contains("did not become running within 0 s"), "{err}");
+}
+
+#[test]
+fn this_host_uses_authproxyctl_when_systemd_is_not_pid_1() {
+    let pid1 = std::fs::read_to_string("/proc/1/comm").unwrap_or_default();
+    let install = TestInstall::new();
+    let control = host_service(install.path());
+    if pid1.trim() == "systemd" {
+        return; // Covered by the unit tests of the route choice.
+    }
+    assert_eq!(control.describe(), install.script().display().to_string());
+}
+
+fn cli(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_authproxy-manager")).args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_service_command_reports_with_exit_codes_scripts_can_use() {
+    let install = TestInstall::new();
+    let dir = install.path().to_str().unwrap();
+
+    let (code, out, _) = cli(&["service", "status", "--install-dir", dir]);
+    assert_eq!(code, Some(3), "stopped: {out}");
+    assert!(out.contains("stopped"), "{out}");
+
+    let (code, out, err) = cli(&["service", "start", "--install-dir", dir]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("running"), "{out}");
+    assert_eq!(cli(&["service", "status", "--install-dir", dir]).0, Some(0));
+    assert_eq!(cli(&["service", "restart", "--install-dir", dir]).0, Some(0));
+    assert_eq!(cli(&["service", "stop", "--install-dir", dir]).0, Some(0));
+    assert_eq!(cli(&["service", "status", "--install-dir", dir]).0, Some(3));
+
+    // A config with errors is not started unless forced.
+    std::fs::write(install.path().join("conf/authproxy.cfg"), "[radius_server_auto]\nfailmod=secure\n").unwrap();
+    let (code, out, err) = cli(&["service", "start", "--install-dir", dir]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(out.contains("UnexpectedKey"), "the findings are printed: {out}");
+    assert_eq!(cli(&["service", "status", "--install-dir", dir]).0, Some(3), "not started");
+    assert_eq!(cli(&["service", "start", "--force", "--install-dir", dir]).0, Some(0));
+    assert_eq!(cli(&["service", "stop", "--install-dir", dir]).0, Some(0));
+
+    let nowhere = install.path().join("nowhere");
+    let (code, out, _) = cli(&["service", "status", "--install-dir", nowhere.to_str().unwrap()]);
+    assert_eq!(code, Some(4), "not installed: {out}");
+    assert!(out.contains("not installed"), "{out}");
+}
+
+/// The app on the install's config, controlling its service.
+fn window_on(install: &TestInstall) -> Harness<'static, AuthProxyApp> {
+    let env = Environment {
+        dialogs: Box::new(NativeDialogs),
+        protector: authproxy_manager::secrets::host_protector(),
+        service: Box::new(install.control()),
+        connectivity: Box::new(NoConnectivity),
+    };
+    let app = AuthProxyApp::new(Some(&install.path().join("conf/authproxy.cfg")), Platform::Linux, env);
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut AuthProxyApp| app.show(ui), app)
+}
+
+#[test]
+fn the_window_starts_and_stops_the_service_and_shows_its_log() {
+    let install = TestInstall::new();
+    let mut harness = window_on(&install);
+    let settle = |harness: &mut Harness<'_, AuthProxyApp>, state: ServiceState| {
+        let reached = wait_until(Duration::from_secs(20), || {
+            harness.step();
+            harness.state().service_state() == state
+        });
+        assert!(reached, "the badge reaches {state}; it shows {}", harness.state().service_state());
+    };
+    settle(&mut harness, ServiceState::Stopped);
+    assert!(harness.query_all_by_label("Service: stopped").count() >= 1);
+    assert!(harness.get_by_label("Stop").accesskit_node().is_disabled());
+
+    harness.get_by_label("Start").click();
+    settle(&mut harness, ServiceState::Running);
+    assert!(harness.get_by_label("Start").accesskit_node().is_disabled());
+    assert!(!harness.get_by_label("Stop").accesskit_node().is_disabled());
+    let logged = wait_until(Duration::from_secs(10), || {
+        harness.step();
+        harness.query_by_label_contains("Listening on 127.0.0.1:1812").is_some()
+    });
+    assert!(logged, "the Log tab shows the proxy's log after starting");
+
+    harness.get_by_label("Stop").click();
+    settle(&mut harness, ServiceState::Stopped);
+    assert!(
+        harness.query_by_label_contains("Done: the service is stopped").is_some() || {
+            harness.get_by_label("Output").click();
+            harness.run();
+            harness.query_by_label_contains("Done: the service is stopped").is_some()
+        }
+    );
+}
+
+#[test]
+fn starting_a_config_with_errors_asks_first() {
+    let install = TestInstall::new();
+    std::fs::write(install.path().join("conf/authproxy.cfg"), "[radius_server_auto]\nfailmod=secure\n").unwrap();
+    let mut harness = window_on(&install);
+    assert!(wait_until(Duration::from_secs(20), || {
+        harness.step();
+        harness.state().service_state() == ServiceState::Stopped
+    }));
+    harness.get_by_label("Start").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("error(s) (see Output)").is_some(), "a question is asked");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    std::thread::sleep(Duration::from_millis(500));
+    harness.run();
+    assert_eq!(harness.state().service_state(), ServiceState::Stopped, "cancel leaves it stopped");
+    assert!(install.pid().is_none());
+}
