@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Builds the Windows release of authproxy-manager and its MSI on Linux, then checks them:
+#   1. the release exe for x86_64-pc-windows-gnu, through ../shared/tools/windows-check.sh
+#      (a Debian chroot with mingw and Wine; ~7 min the first time);
+#   2. the MSI from wix/main.wxs with wixl (Debian's package), version from Cargo.toml;
+#   3. its File, Shortcut, Upgrade, Icon and Property tables (msiinfo), and that the exe
+#      inside is the one built (msiextract);
+#   4. the exe's resources: the requireAdministrator manifest, DPI awareness, version info;
+#   5. the size budget: exe <= 15 MiB, MSI <= 10 MiB;
+#   6. the GUI under Wine + Xvfb: it renders a sample config (screenshot, glow renderer).
+# Usage: bash wix/build-msi.sh [TOOLS_DIR]     (default ../shared/tools). Prints the sizes.
+# Output: target/wix/authproxy-manager-VERSION-x64.msi and target/wix/wine-gui.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS=${1:-$(cd .. && pwd)/shared/tools}
+fail() { echo "build-msi: FAILED: $*" >&2; exit 1; }
+say() { echo "build-msi: $*" >&2; }
+
+if ! command -v wixl >/dev/null || ! command -v msiinfo >/dev/null || ! command -v msiextract >/dev/null \
+    || ! command -v convert >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wixl msitools imagemagick >/dev/null
+fi
+
+VERSION=$(sed -n 's/^version = "\([^"]*\)"/\1/p' Cargo.toml | head -1)
+[ -n "$VERSION" ] || fail "no version in Cargo.toml"
+OUT=target/wix
+EXE=target/wincheck/x86_64-pc-windows-gnu/release/authproxy-manager.exe
+MSI=$OUT/authproxy-manager-$VERSION-x64.msi
+mkdir -p "$OUT"
+
+say "building the Windows release exe"
+WINCHECK_CMD=build bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager
+[ -f "$EXE" ] || fail "$EXE was not built"
+
+say "building $MSI with wixl"
+rm -f "$MSI"
+wixl -a x64 -D Version="$VERSION" -D ExePath="$EXE" -D AssetsDir=assets -o "$MSI" wix/main.wxs 2>"$OUT/wixl.log" \
+    || { cat "$OUT/wixl.log" >&2; fail "wixl"; }
+
+table() { msiinfo export "$MSI" "$1" | tail -n +4; }
+expect_row() {  # expect_row TABLE TAB-SEPARATED-FIELDS-REGEX WHAT
+    table "$1" | grep -Eq "$2" || { table "$1" >&2; fail "$3"; }
+}
+EXE_SIZE=$(stat -c %s "$EXE")
+MSI_SIZE=$(stat -c %s "$MSI")
+TAB=$'\t'
+expect_row File "^AppExe${TAB}MainExecutable${TAB}authproxy-manager\.exe${TAB}${EXE_SIZE}${TAB}" \
+    "File table: authproxy-manager.exe of $EXE_SIZE bytes"
+expect_row File "^StarterConfig${TAB}Assets${TAB}starter-authproxy\.cfg${TAB}" "File table: the starter config"
+expect_row File "^IconFile${TAB}Assets${TAB}authproxy-manager\.ico${TAB}" "File table: the icon"
+expect_row Shortcut "^AppShortcut${TAB}ProgramMenuFolder${TAB}Authentication Proxy Manager${TAB}StartMenuShortcut${TAB}\[INSTALLDIR\]authproxy-manager\.exe${TAB}.*${TAB}AppIcon\.ico${TAB}" \
+    "Shortcut table: Start Menu entry with the icon"
+expect_row Upgrade "^\{D65B8631-6FE9-4439-9A69-2B2480AD5C35\}${TAB}${TAB}${VERSION}${TAB}" \
+    "Upgrade table: older versions are replaced"
+expect_row Upgrade "^\{D65B8631-6FE9-4439-9A69-2B2480AD5C35\}${TAB}${VERSION}${TAB}" \
+    "Upgrade table: newer versions are detected (no downgrade)"
+expect_row Property "^ProductVersion${TAB}${VERSION}$" "Property table: ProductVersion $VERSION"
+expect_row Property "^ProductName${TAB}Authentication Proxy Manager$" "Property table: ProductName"
+expect_row Property "^ARPPRODUCTICON${TAB}AppIcon\.ico$" "Property table: the uninstall entry's icon"
+msiinfo tables "$MSI" | grep -qx Icon || fail "no Icon table"
+msiinfo suminfo "$MSI" | grep -q "x64;1033" || { msiinfo suminfo "$MSI" >&2; fail "summary: x64;1033 template"; }
+
+EXTRACT=$(mktemp -d)
+trap 'rm -rf "$EXTRACT"' EXIT
+(cd "$EXTRACT" && msiextract "$OLDPWD/$MSI" >/dev/null)
+INSTALLED=$(find "$EXTRACT" -name authproxy-manager.exe | head -1)
+[ -n "$INSTALLED" ] && cmp -s "$INSTALLED" "$EXE" || fail "the exe inside the MSI is not the one built"
+
+grep -aq 'level="requireAdministrator"' "$EXE" || fail "the exe has no requireAdministrator manifest"
+grep -aq 'PerMonitorV2' "$EXE" || fail "the exe's manifest is not DPI aware"
+LC_ALL=C grep -aq "$(printf 'A\0u\0t\0h\0e\0n\0t\0i\0c\0a\0t\0i\0o\0n\0 \0P\0r\0o\0x\0y\0 \0M\0a\0n\0a\0g\0e\0r')" "$EXE" \
+    || fail "the exe has no version information"
+
+MIB=$((1024 * 1024))
+say "sizes: exe $EXE_SIZE bytes ($((EXE_SIZE * 100 / MIB / 100)).$(((EXE_SIZE * 100 / MIB) % 100)) MiB, budget 15 MiB), MSI $MSI_SIZE bytes ($((MSI_SIZE * 100 / MIB / 100)).$(((MSI_SIZE * 100 / MIB) % 100)) MiB, budget 10 MiB)"
+[ "$EXE_SIZE" -le $((15 * MIB)) ] || fail "the exe is over 15 MiB"
+[ "$MSI_SIZE" -le $((10 * MIB)) ] || fail "the MSI is over 10 MiB"
+
+say "starting the exe under Wine + Xvfb on a sample config (glow renderer, in-process screenshot)"
+SHOT=$OUT/wine-gui.png
+rm -f "$SHOT"
+WINCHECK_GUI=1 WINCHECK_CMD=run WINCHECK_ENV="EFRAME_SCREENSHOT_TO=/work/project/$SHOT" \
+    timeout 600 bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager -- \
+    --renderer glow --config tests/data/samples/i03_typo_key.cfg || true
+[ -s "$SHOT" ] || fail "the GUI under Wine wrote no screenshot"
+COLOURS=$(convert "$SHOT" -format %k info:)
+WIDTH=$(convert "$SHOT" -format %w info:)
+[ "$COLOURS" -gt 50 ] || fail "the screenshot under Wine is blank ($COLOURS colours)"
+say "GUI under Wine rendered: $SHOT, ${WIDTH}px wide, $COLOURS colours"
+say "OK: $MSI"
