@@ -5,10 +5,12 @@
 //! picks the route for this computer; [`monitor::ServiceMonitor`] runs it off the UI
 //! thread; [`logs`] tails the proxy's log files.
 
+#[cfg(unix)]
 pub mod authproxyctl;
 pub mod command;
 pub mod logs;
 pub mod monitor;
+#[cfg(unix)]
 pub mod systemd;
 #[cfg(windows)]
 pub mod windows;
@@ -294,7 +296,7 @@ pub fn host_service(install_dir: &Path) -> Box<dyn ServiceControl> {
         let _ = install_dir;
         Box::new(windows::WindowsService::new(WINDOWS_SERVICE_NAME))
     }
-    #[cfg(not(windows))]
+    #[cfg(unix)]
     {
         let pid1 = std::fs::read_to_string("/proc/1/comm").unwrap_or_default();
         match choose_linux_route(&pid1, systemd::unit_installed(SYSTEMD_UNIT), &authproxyctl::script_path(install_dir))
@@ -303,6 +305,11 @@ pub fn host_service(install_dir: &Path) -> Box<dyn ServiceControl> {
             LinuxRoute::Authproxyctl(path) => Box::new(authproxyctl::Authproxyctl::new(path)),
             LinuxRoute::NotInstalled => Box::new(NoService { state: ServiceState::NotInstalled }),
         }
+    }
+    #[cfg(not(any(windows, unix)))]
+    {
+        let _ = install_dir;
+        Box::new(NoService { state: ServiceState::Unavailable("Service control is not supported on this OS.".into()) })
     }
 }
 
