@@ -29,8 +29,9 @@ EXE=target/wincheck/x86_64-pc-windows-gnu/release/authproxy-manager.exe
 MSI=$OUT/authproxy-manager-$VERSION-x64.msi
 mkdir -p "$OUT"
 
+# The release profile aborts on panic, so std is rebuilt with panic_abort as well.
 say "building the Windows release exe"
-WINCHECK_CMD=build bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager
+WINCHECK_CMD=build bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager -Zbuild-std=std,panic_abort
 [ -f "$EXE" ] || fail "$EXE was not built"
 
 say "building $MSI with wixl"
@@ -38,7 +39,7 @@ rm -f "$MSI"
 wixl -a x64 -D Version="$VERSION" -D ExePath="$EXE" -D AssetsDir=assets -o "$MSI" wix/main.wxs 2>"$OUT/wixl.log" \
     || { cat "$OUT/wixl.log" >&2; fail "wixl"; }
 
-table() { msiinfo export "$MSI" "$1" | tail -n +4; }
+table() { msiinfo export "$MSI" "$1" | tail -n +4 | tr -d '\r'; }
 expect_row() {  # expect_row TABLE TAB-SEPARATED-FIELDS-REGEX WHAT
     table "$1" | grep -Eq "$2" || { table "$1" >&2; fail "$3"; }
 }
@@ -69,8 +70,10 @@ INSTALLED=$(find "$EXTRACT" -name authproxy-manager.exe | head -1)
 
 grep -aq 'level="requireAdministrator"' "$EXE" || fail "the exe has no requireAdministrator manifest"
 grep -aq 'PerMonitorV2' "$EXE" || fail "the exe's manifest is not DPI aware"
-LC_ALL=C grep -aq "$(printf 'A\0u\0t\0h\0e\0n\0t\0i\0c\0a\0t\0i\0o\0n\0 \0P\0r\0o\0x\0y\0 \0M\0a\0n\0a\0g\0e\0r')" "$EXE" \
-    || fail "the exe has no version information"
+utf16() { printf '%s' "$1" | sed 's/./&\\x00/g'; }  # a grep -P pattern for UTF-16LE text
+LC_ALL=C grep -aqP "$(utf16 ProductVersion)\\x00\\x00$(utf16 "$VERSION")" "$EXE" \
+    || fail "the exe has no version information for $VERSION"
+LC_ALL=C grep -aqP "$(utf16 "Authentication Proxy Manager")" "$EXE" || fail "the exe's version information has no product name"
 
 MIB=$((1024 * 1024))
 say "sizes: exe $EXE_SIZE bytes ($((EXE_SIZE * 100 / MIB / 100)).$(((EXE_SIZE * 100 / MIB) % 100)) MiB, budget 15 MiB), MSI $MSI_SIZE bytes ($((MSI_SIZE * 100 / MIB / 100)).$(((MSI_SIZE * 100 / MIB) % 100)) MiB, budget 10 MiB)"
@@ -81,7 +84,7 @@ say "starting the exe under Wine + Xvfb on a sample config (glow renderer, in-pr
 SHOT=$OUT/wine-gui.png
 rm -f "$SHOT"
 WINCHECK_GUI=1 WINCHECK_CMD=run WINCHECK_ENV="EFRAME_SCREENSHOT_TO=/work/project/$SHOT" \
-    timeout 600 bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager -- \
+    timeout 600 bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager -Zbuild-std=std,panic_abort -- \
     --renderer glow --config tests/data/samples/i03_typo_key.cfg || true
 [ -s "$SHOT" ] || fail "the GUI under Wine wrote no screenshot"
 COLOURS=$(convert "$SHOT" -format %k info:)
