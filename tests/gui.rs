@@ -380,3 +380,47 @@ fn a_character_the_file_encoding_cannot_hold_is_refused_with_the_file_untouched(
     let report = harness.state().reports().last().expect("the error is reported");
     assert!(report.lines[0].text.contains("authproxy.cfg"), "{report:?}");
 }
+
+#[test]
+fn a_protected_value_is_checked_masked_and_shown_only_on_request() {
+    use authproxy_manager::secrets::{Protector as _, Secret};
+    let here = THIS_MACHINE.protect(&Secret::new("Tide-Pool-8812")).unwrap();
+    let elsewhere = crate::util::FAKE_DPAPI.protect(&Secret::new("Other-Box-1")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    let text = format!(
+        "[radius_server_auto]\nikey=DIVQJXXVBOTHD0WTFLHB\nskey_protected={here}\napi_host=api-3f8a1c2d.duosecurity.com\n\
+         radius_ip_1=10.20.0.10\nradius_secret_protected_1={elsewhere}\nclient=duo_only_client\n[duo_only_client]\n"
+    );
+    std::fs::write(&path, &text).unwrap();
+    let mut harness = harness(Some(&path), Platform::Windows, None);
+    let shows = |harness: &Harness<'_, AuthProxyApp>, needle: &str| {
+        harness.root().children_recursive().any(|n| {
+            let node = n.accesskit_node();
+            node.label().as_deref() != Some("Configuration editor")
+                && (node.label().is_some_and(|l| l.contains(needle))
+                    || node.value().is_some_and(|v| v.contains(needle)))
+        })
+    };
+
+    harness.state_mut().go_to(text.find("skey_protected").unwrap() + 3);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    harness.run();
+    assert!(harness.state().revealing(), "the dialog opened");
+    assert!(harness.query_by_label_contains("decrypts on this computer").is_some());
+    assert!(!shows(&harness, "Tide-Pool-8812"), "masked until asked");
+    harness.get_by_label("Show").click();
+    harness.run();
+    assert!(shows(&harness, "Tide-Pool-8812"), "shown on request");
+    harness.get_by_label("Close").click();
+    harness.run();
+    assert!(!harness.state().revealing());
+    assert!(!shows(&harness, "Tide-Pool-8812"));
+
+    harness.state_mut().go_to(text.find("radius_secret_protected_1").unwrap());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    harness.run();
+    assert!(!harness.state().revealing());
+    assert!(harness.query_by_label_contains("only decrypt on the machine that made them").is_some());
+    assert!(!shows(&harness, "Other-Box-1"));
+}

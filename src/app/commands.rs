@@ -35,6 +35,8 @@ pub enum Command {
     QuickFix,
     /// Show or hide secret values.
     ToggleSecrets,
+    /// Decrypt the protected value at the caret to check it.
+    RevealProtected,
 }
 
 impl Command {
@@ -57,6 +59,7 @@ impl Command {
             Self::Redo => "Redo",
             Self::QuickFix => "Quick fix",
             Self::ToggleSecrets => "Show secrets",
+            Self::RevealProtected => "Check protected value",
         }
     }
 
@@ -83,16 +86,18 @@ impl Command {
             Self::Redo => const { &[ctrl(Key::Y), ctrl_shift(Key::Z)] },
             Self::QuickFix => const { &[ctrl(Key::Period)] },
             Self::ToggleSecrets => const { &[ctrl_shift(Key::H)] },
+            Self::RevealProtected => const { &[ctrl_shift(Key::R)] },
         }
     }
 
     /// Commands in the order their shortcuts are checked: those with Shift first, because
     /// Ctrl+S also matches a Ctrl+Shift+S press.
-    pub const KEYBOARD_ORDER: [Self; 13] = [
+    pub const KEYBOARD_ORDER: [Self; 14] = [
         Self::SaveAs,
         Self::Redo,
         Self::ProtectSecrets,
         Self::ToggleSecrets,
+        Self::RevealProtected,
         Self::Open,
         Self::Save,
         Self::Validate,

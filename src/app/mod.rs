@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod history;
 pub mod layout;
 pub mod output;
+pub mod reveal;
 pub mod run;
 pub mod service_ui;
 pub mod theme;
@@ -30,6 +31,7 @@ use self::editor::Editor;
 use self::files::{Dialogs, NativeDialogs, STARTER};
 use self::find::FindBar;
 use self::output::{OutputLine, OutputPanel, PanelAction, Report, Tab};
+use self::reveal::{RevealAction, Revealed};
 use self::service_ui::ServiceUi;
 use self::theme::Palette;
 use crate::config::apply;
@@ -100,6 +102,7 @@ pub struct AuthProxyApp {
     platform: Platform,
     env: Environment,
     service: ServiceUi,
+    revealed: Option<Revealed>,
     output: OutputPanel,
     find: FindBar,
     find_status: String,
@@ -121,6 +124,7 @@ impl AuthProxyApp {
             platform,
             env,
             service: ServiceUi::new(control),
+            revealed: None,
             output: OutputPanel::default(),
             find: FindBar::default(),
             find_status: String::new(),
@@ -239,7 +243,8 @@ impl AuthProxyApp {
             self.report_service_outcome(&outcome);
         }
         self.handle_close_request(ui);
-        let command = if self.question.is_none() { ui.input_mut(commands::pressed) } else { None };
+        let modal = self.question.is_some() || self.revealed.is_some();
+        let command = if modal { None } else { ui.input_mut(commands::pressed) };
         if let Some(command) = command {
             self.run(command, ui.ctx());
         }
@@ -274,6 +279,7 @@ impl AuthProxyApp {
             self.panel_action(action);
         }
         self.questions(ui.ctx());
+        self.reveal_dialog(ui.ctx());
         self.update_title(ui.ctx());
     }
 
@@ -324,6 +330,7 @@ impl AuthProxyApp {
             }
             Command::QuickFix => self.quick_fix_at_caret(),
             Command::ToggleSecrets => self.editor.reveal_secrets = !self.editor.reveal_secrets,
+            Command::RevealProtected => self.reveal_at_caret(),
         }
         ctx.request_repaint();
     }
@@ -465,6 +472,35 @@ impl AuthProxyApp {
             }
             Ok(Err(e)) => self.output.message("Protect", Some(Severity::Error), e.to_string()),
             Err(why) => self.output.message("Protect", Some(Severity::Warning), why.to_string()),
+        }
+    }
+
+    fn reveal_at_caret(&mut self) {
+        let platform = self.platform;
+        let caret = self.editor.caret;
+        let analysis = self.buffer.analysis(platform);
+        let line = analysis.doc.line_index.line_of(caret.min(self.buffer.text.len()));
+        match reveal::reveal(&analysis.doc, line, &*self.env.protector) {
+            Ok(revealed) => self.revealed = Some(revealed),
+            Err(why) => self.output.message(Command::RevealProtected.label(), Some(Severity::Warning), why),
+        }
+    }
+
+    /// Whether a decrypted protected value is on screen (masked or not).
+    #[must_use]
+    pub fn revealing(&self) -> bool {
+        self.revealed.is_some()
+    }
+
+    fn reveal_dialog(&mut self, ctx: &egui::Context) {
+        let Some(revealed) = &mut self.revealed else { return };
+        let mut action = RevealAction::None;
+        egui::Modal::new(egui::Id::unique("reveal-protected")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            action = revealed.show(ui);
+        });
+        if action == RevealAction::Close {
+            self.revealed = None;
         }
     }
 
