@@ -30,6 +30,16 @@ fn frame(ctx: &Context, app: &mut AuthProxyApp, events: Vec<Event>) -> usize {
     ctx.tessellate(output.shapes, output.pixels_per_point).len()
 }
 
+fn backspace_event() -> Event {
+    Event::Key {
+        key: egui::Key::Backspace,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("authproxy.cfg");
@@ -54,9 +64,19 @@ fn bench(c: &mut Criterion) {
     let before = app.text().len();
     frame(&ctx, &mut app, vec![Event::Text("a".into())]);
     assert_eq!(app.text().len(), before + 1, "the keystroke reached the editor");
+    frame(&ctx, &mut app, vec![backspace_event()]);
+    assert_eq!(app.text().len(), before, "backspace reached the editor");
 
+    // Type a character, then delete it, so the line keeps its real length however many
+    // iterations run; both are keystrokes with the full re-analysis and re-layout.
+    let backspace = backspace_event();
+    let mut typed = true;
     c.bench_function("keystroke_frame_10k", |b| {
-        b.iter(|| black_box(frame(&ctx, &mut app, vec![Event::Text("a".into())])));
+        b.iter(|| {
+            typed = !typed;
+            let event = if typed { backspace.clone() } else { Event::Text("a".into()) };
+            black_box(frame(&ctx, &mut app, vec![event]))
+        });
     });
     c.bench_function("idle_frame_10k", |b| b.iter(|| black_box(frame(&ctx, &mut app, Vec::new()))));
 }
