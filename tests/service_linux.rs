@@ -159,6 +159,10 @@ fn a_slow_start_shows_starting_then_running_and_a_stuck_one_times_out() {
     let err = impatient.start().unwrap_err();
     assert!(matches!(err, ServiceError::Timeout { .. }), "{err}");
     assert!(err.to_string().contains("did not become running within 0 s"), "{err}");
+    // The slow daemon does come up later; stop it rather than leave it behind.
+    let mut patient = install.control();
+    assert!(wait_until(Duration::from_secs(20), || patient.state() == ServiceState::Running));
+    patient.stop().expect("stop the late daemon");
 }
 
 #[test]
@@ -238,6 +242,8 @@ fn the_window_starts_and_stops_the_service_and_shows_its_log() {
             harness.state().service_state() == state
         });
         assert!(reached, "the badge reaches {state}; it shows {}", harness.state().service_state());
+        // Draw once more, so the widgets show the state just reached.
+        harness.step();
     };
     settle(&mut harness, ServiceState::Stopped);
     assert!(harness.query_all_by_label("Service: stopped").count() >= 1);
