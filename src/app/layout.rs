@@ -134,6 +134,17 @@ pub struct TextLayouter {
     look: Option<Look>,
     lines: FxHashMap<Box<str>, Arc<Galley>>,
     last: Option<(String, Arc<Galley>)>,
+    /// The last text's line galleys, in order: lines outside an edit are reused by position.
+    last_lines: Vec<Arc<Galley>>,
+}
+
+/// Bytes at the start and at the end that `old` and `new` share (not overlapping).
+fn common_ends(old: &str, new: &str) -> (usize, usize) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - prefix;
+    let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    (prefix, suffix)
 }
 
 impl TextLayouter {
@@ -148,16 +159,41 @@ impl TextLayouter {
             self.look = Some(look.clone());
             self.lines.clear();
             self.last = None;
+            self.last_lines.clear();
         }
         if let Some((last_text, galley)) = &self.last {
             if last_text == text {
                 return Arc::clone(galley);
             }
         }
+        // Lines wholly before or after the edited bytes are the previous text's lines,
+        // at the same index from the start or from the end.
+        let (prefix, suffix) = match &self.last {
+            Some((old, _)) if !self.last_lines.is_empty() => common_ends(old, text),
+            _ => (0, 0),
+        };
+        let old_lines = std::mem::take(&mut self.last_lines);
+        let new_count = if old_lines.is_empty() { 0 } else { paragraphs(text).count() };
         let galley = if text.contains('\n') {
             let formats = formats(look);
-            let mut galleys = Vec::with_capacity(text.len() / 24);
-            for (_, paragraph) in paragraphs(text) {
+            let mut galleys = Vec::with_capacity(new_count.max(text.len() / 24));
+            let suffix_start = text.len() - suffix;
+            for (index, (start, paragraph)) in paragraphs(text).enumerate() {
+                // A byte after the line's `\n` is shared too, so it was not the old last line.
+                let before_edit = start + paragraph.len() + 1 < prefix;
+                let after_edit = start > suffix_start;
+                let from_end = new_count.checked_sub(index + 1);
+                let reused = if before_edit {
+                    old_lines.get(index)
+                } else if after_edit {
+                    from_end.and_then(|k| old_lines.len().checked_sub(k + 1)).and_then(|i| old_lines.get(i))
+                } else {
+                    None
+                };
+                if let Some(galley) = reused {
+                    galleys.push(Arc::clone(galley));
+                    continue;
+                }
                 let galley = match self.lines.get(paragraph) {
                     Some(galley) => Arc::clone(galley),
                     None => {
@@ -177,7 +213,9 @@ impl TextLayouter {
             // The rows keep their own lines' formats; the whole job only carries the text
             // (nothing reads a laid-out galley's sections).
             let job = LayoutJob::simple(text.to_owned(), look.font.clone(), look.palette.text, f32::INFINITY);
-            Arc::new(Galley::concat(Arc::new(job), &galleys, look.pixels_per_point))
+            let galley = Arc::new(Galley::concat(Arc::new(job), &galleys, look.pixels_per_point));
+            self.last_lines = galleys;
+            galley
         } else {
             layout_line(layout_job(&mut self.highlighter, text, look))
         };
@@ -197,6 +235,14 @@ mod tests {
             reveal_secrets,
             pixels_per_point: 1.0,
         }
+    }
+
+    #[test]
+    fn common_ends_never_overlap() {
+        assert_eq!(common_ends("abc\ndef\n", "abc\nXdef\n"), (4, 4));
+        assert_eq!(common_ends("aaaa", "aaaaaa"), (4, 0));
+        assert_eq!(common_ends("x\ny\n", "x\n\ny\n"), (2, 2));
+        assert_eq!(common_ends("same", "same"), (4, 0));
     }
 
     #[test]
@@ -259,5 +305,47 @@ mod tests {
         for (a, b) in galley.rows.iter().zip(&whole.rows) {
             assert_eq!((a.pos, a.ends_with_newline, a.glyphs.len()), (b.pos, b.ends_with_newline, b.glyphs.len()));
         }
+    }
+
+    #[test]
+    fn edits_that_add_and_remove_lines_match_a_full_layout() {
+        let ctx = egui::Context::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let mut layouter = TextLayouter::default();
+            let texts = [
+                "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\n",
+                "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\nport=636\n",
+                "[main]\nfailmode=safe\ndebug=true\n; note\n\n[ad_client]\nhost=dc1\nport=636\n",
+                "[main]\nfailmode=safe\ndebug=true\n\n[ad_client]\nhost=dc1\nport=636\n",
+                "[main]\nfailmode=safe\ndebug=true\n\n\n[ad_client]\nhost=dc1\nport=636",
+                "[main]\nfailmode=safe\n\n\n[ad_client]\nhost=dc1\nport=636",
+                "x\n[main]\nfailmode=safe\n\n\n[ad_client]\nhost=dc1\nport=636",
+            ];
+            let base = texts[0];
+            let mut edits: Vec<String> = Vec::new();
+            for at in 0..=base.len() {
+                for insert in ["\n", "z", "\n\n"] {
+                    edits.push(format!("{}{insert}{}", &base[..at], &base[at..]));
+                }
+                if at < base.len() {
+                    edits.push(format!("{}{}", &base[..at], &base[at + 1..]));
+                }
+                // Back to the base after each edit, as typing then deleting does.
+                edits.push(base.to_string());
+            }
+            let mut h = Highlighter::new();
+            for text in texts.iter().copied().chain(edits.iter().map(String::as_str)) {
+                let galley = layouter.layout(text, &look(false), |job| ui.fonts_mut(|f| f.layout_job(job)));
+                let whole = ui.fonts_mut(|f| f.layout_job(layout_job(&mut h, text, &look(false))));
+                let rows = |g: &Galley| {
+                    g.rows
+                        .iter()
+                        .map(|r| (r.glyphs.iter().map(|g| g.chr).collect::<String>(), r.ends_with_newline, r.pos))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(rows(&galley), rows(&whole), "{text:?}");
+            }
+        });
+        output.textures_delta.clear();
     }
 }
