@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use authproxy_manager::app::backends::NoConnectivity;
 use authproxy_manager::app::files::NativeDialogs;
@@ -17,7 +17,7 @@ use authproxy_manager::service::{host_service, ServiceControl, ServiceError, Ser
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::Harness;
 
-use crate::util::samples_dir;
+use crate::util::{samples_dir, wait_until};
 
 /// The test daemon, built by `cargo test` as an example.
 fn daemon_binary() -> PathBuf {
@@ -80,17 +80,6 @@ impl Drop for TestInstall {
     }
 }
 
-fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    done()
-}
-
 #[test]
 fn authproxyctl_is_driven_through_every_state() {
     let install = TestInstall::new();
@@ -120,7 +109,7 @@ fn authproxyctl_is_driven_through_every_state() {
     let pid = install.pid().unwrap();
     Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
     assert!(
-        wait_until(Duration::from_secs(5), || control.state() == ServiceState::Stopped),
+        wait_until(Duration::from_millis(25), Duration::from_secs(5), || control.state() == ServiceState::Stopped),
         "a dead daemon is stopped"
     );
     let status = Command::new(install.script()).arg("status").status().unwrap();
@@ -142,16 +131,19 @@ fn a_slow_start_shows_starting_then_running_and_a_stuck_one_times_out() {
     let install = TestInstall::new();
     install.set_start_delay(1500);
     let monitor = ServiceMonitor::spawn(Box::new(install.control()), Duration::from_millis(100), || {});
-    assert!(wait_until(Duration::from_secs(10), || monitor.state() == ServiceState::Stopped));
+    assert!(wait_until(Duration::from_millis(25), Duration::from_secs(10), || monitor.state() == ServiceState::Stopped));
     monitor.request(Request::Start);
-    assert!(wait_until(Duration::from_secs(5), || monitor.busy() == Some(Request::Start)), "the start is in progress");
-    assert!(wait_until(Duration::from_secs(20), || monitor.state() == ServiceState::Running));
+    assert!(
+        wait_until(Duration::from_millis(25), Duration::from_secs(5), || monitor.busy() == Some(Request::Start)),
+        "the start is in progress"
+    );
+    assert!(wait_until(Duration::from_millis(25), Duration::from_secs(20), || monitor.state() == ServiceState::Running));
     let outcomes = monitor.take_outcomes();
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].result, Ok(()));
 
     monitor.request(Request::Stop);
-    assert!(wait_until(Duration::from_secs(20), || monitor.state() == ServiceState::Stopped));
+    assert!(wait_until(Duration::from_millis(25), Duration::from_secs(20), || monitor.state() == ServiceState::Stopped));
 
     let mut impatient = install.control();
     impatient.timeout = Duration::from_millis(400);
@@ -161,7 +153,7 @@ fn a_slow_start_shows_starting_then_running_and_a_stuck_one_times_out() {
     assert!(err.to_string().contains("did not become running within 0 s"), "{err}");
     // The slow daemon does come up later; stop it rather than leave it behind.
     let mut patient = install.control();
-    assert!(wait_until(Duration::from_secs(20), || patient.state() == ServiceState::Running));
+    assert!(wait_until(Duration::from_millis(25), Duration::from_secs(20), || patient.state() == ServiceState::Running));
     patient.stop().expect("stop the late daemon");
 }
 
@@ -237,7 +229,7 @@ fn the_window_starts_and_stops_the_service_and_shows_its_log() {
     let install = TestInstall::new();
     let mut harness = window_on(&install);
     let settle = |harness: &mut Harness<'_, AuthProxyApp>, state: ServiceState| {
-        let reached = wait_until(Duration::from_secs(20), || {
+        let reached = wait_until(Duration::from_millis(25), Duration::from_secs(20), || {
             harness.step();
             harness.state().service_state() == state
         });
@@ -253,7 +245,7 @@ fn the_window_starts_and_stops_the_service_and_shows_its_log() {
     settle(&mut harness, ServiceState::Running);
     assert!(harness.get_by_label("Start").accesskit_node().is_disabled());
     assert!(!harness.get_by_label("Stop").accesskit_node().is_disabled());
-    let logged = wait_until(Duration::from_secs(10), || {
+    let logged = wait_until(Duration::from_millis(25), Duration::from_secs(10), || {
         harness.step();
         harness.query_by_label_contains("Listening on 127.0.0.1:1812").is_some()
     });
@@ -275,7 +267,7 @@ fn starting_a_config_with_errors_asks_first() {
     let install = TestInstall::new();
     std::fs::write(install.path().join("conf/authproxy.cfg"), "[radius_server_auto]\nfailmod=secure\n").unwrap();
     let mut harness = window_on(&install);
-    assert!(wait_until(Duration::from_secs(20), || {
+    assert!(wait_until(Duration::from_millis(25), Duration::from_secs(20), || {
         harness.step();
         harness.state().service_state() == ServiceState::Stopped
     }));

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::samples_dir;
+use crate::util::{samples_dir, wait_until};
 
 /// Kills the process when dropped.
 struct Running(Child);
@@ -73,17 +73,6 @@ fn wait_for_window(display: &str, name: &str, timeout: Duration) -> Option<Strin
     None
 }
 
-fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    false
-}
-
 #[test]
 fn the_real_window_renders_takes_typing_and_saves() {
     for tool in ["Xvfb", "xdotool", "import", "convert"] {
@@ -103,7 +92,9 @@ fn the_real_window_renders_takes_typing_and_saves() {
     std::fs::write(&config, &original).unwrap();
 
     // The X server is up once it answers a query; only then start the app.
-    let ready = wait_until(Duration::from_secs(30), || !xdotool(&display, &["getdisplaygeometry"]).is_empty());
+    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
+        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
+    });
     assert!(ready, "Xvfb on {display} answers");
 
     let launch = |attempt: u32| {
@@ -138,7 +129,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
         failures.push(failure);
     }
     let Some((_app, window)) = found else { panic!("the app never showed a window:\n{}", failures.join("\n")) };
-    let titled = wait_until(Duration::from_secs(30), || {
+    let titled = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
         xdotool(&display, &["getwindowname", &window]) == "authproxy.cfg - authproxy-manager"
     });
     assert!(titled, "the title names the file: {:?}", xdotool(&display, &["getwindowname", &window]));
@@ -148,7 +139,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
     xdotool(&display, &["key", "--window", &window, "ctrl+End", "Return"]);
     xdotool(&display, &["type", "--delay", "60", "debug=true"]);
     xdotool(&display, &["key", "Escape"]);
-    let modified = wait_until(Duration::from_secs(20), || {
+    let modified = wait_until(Duration::from_millis(200), Duration::from_secs(20), || {
         xdotool(&display, &["getwindowname", &window]) == "*authproxy.cfg - authproxy-manager"
     });
     assert!(modified, "typing marks the file modified: {}", xdotool(&display, &["getwindowname", &window]));
@@ -166,7 +157,9 @@ fn the_real_window_renders_takes_typing_and_saves() {
     );
 
     xdotool(&display, &["key", "--window", &window, "ctrl+s"]);
-    let saved = wait_until(Duration::from_secs(20), || std::fs::read(&config).is_ok_and(|bytes| bytes != original));
+    let saved = wait_until(Duration::from_millis(200), Duration::from_secs(20), || {
+        std::fs::read(&config).is_ok_and(|bytes| bytes != original)
+    });
     assert!(saved, "Ctrl+S saved the file");
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(text.starts_with(std::str::from_utf8(&original).unwrap()), "untouched bytes are kept");

@@ -130,7 +130,7 @@ impl Buffer {
     /// The proxy's install directory, when the file sits in its `conf` folder.
     #[must_use]
     pub fn install_dir(&self) -> Option<PathBuf> {
-        self.path.as_deref().and_then(crate::cli::inferred_install_dir)
+        self.path.as_deref().and_then(crate::config::file::inferred_install_dir)
     }
 
     /// Records what the editor changed since the last call, as one undo step (typing runs merge).

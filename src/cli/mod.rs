@@ -4,7 +4,7 @@ pub mod protect;
 pub mod service;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -151,14 +151,6 @@ fn explain(kind: &str) -> ExitCode {
     }
 }
 
-/// The install directory implied by a config path: `<install>/conf/authproxy.cfg` → `<install>`.
-#[must_use]
-pub fn inferred_install_dir(file: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(file).ok()?;
-    let conf = absolute.parent()?;
-    (conf.file_name()? == "conf").then(|| conf.parent().map(Path::to_path_buf)).flatten()
-}
-
 /// Validates each file and writes the report; 0 clean, 1 errors found, 2 a file could not be read.
 pub fn validate_files(
     args: &ValidateArgs,
@@ -188,7 +180,7 @@ pub fn validate_files(
         let doc = Document::parse(&decoded.text);
         let options = Options {
             platform: Some(platform),
-            install_dir: args.install_dir.clone().or_else(|| inferred_install_dir(file)),
+            install_dir: args.install_dir.clone().or_else(|| crate::config::file::inferred_install_dir(file)),
             encoding: Some(decoded.encoding),
             protector: Some(protector),
             ..Options::default()

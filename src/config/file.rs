@@ -176,6 +176,14 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// The install directory implied by a config path: `<install>/conf/authproxy.cfg` → `<install>`.
+#[must_use]
+pub fn inferred_install_dir(file: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(file).ok()?;
+    let conf = absolute.parent()?;
+    (conf.file_name()? == "conf").then(|| conf.parent().map(Path::to_path_buf)).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

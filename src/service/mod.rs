@@ -273,7 +273,7 @@ pub fn choose_linux_route(pid1_name: &str, unit_installed: bool, authproxyctl: &
 /// one, else the default install location of this OS.
 #[must_use]
 pub fn install_dir_for(config: Option<&Path>) -> PathBuf {
-    config.and_then(crate::cli::inferred_install_dir).unwrap_or_else(default_install_dir)
+    config.and_then(crate::config::file::inferred_install_dir).unwrap_or_else(default_install_dir)
 }
 
 /// Where the proxy installs by default on this OS.
