@@ -153,8 +153,10 @@ impl AuthProxyApp {
     }
 
     fn watch_logs(&mut self) {
-        let doc = crate::config::Document::parse(&self.buffer.text);
-        self.service.watch_logs(&doc, &crate::service::install_dir_for(self.buffer.path.as_deref()));
+        let install_dir = crate::service::install_dir_for(self.buffer.path.as_deref());
+        let platform = self.platform;
+        let analysis = self.buffer.analysis(platform);
+        self.service.watch_logs(&analysis.doc, &install_dir);
     }
 
     /// The text being edited.
