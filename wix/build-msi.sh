@@ -31,8 +31,9 @@ mkdir -p "$OUT"
 
 # The release profile aborts on panic, so std is rebuilt with panic_abort as well.
 say "building the Windows release exe"
+bash .ci/unmount-stale-wintool.sh
 WINCHECK_CMD=build bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager -Zbuild-std=std,panic_abort
-[ -f "$EXE" ] || fail "$EXE was not built"
+[ -f "$EXE" ] || fail "$EXE was not built here (is the chroot's /work/project mounted elsewhere?)"
 
 say "building $MSI with wixl"
 rm -f "$MSI"
