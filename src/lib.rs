@@ -14,6 +14,7 @@ pub mod app;
 pub mod cli;
 pub mod complete;
 pub mod config;
+pub mod connectivity;
 pub mod schema;
 pub mod secrets;
 pub mod service;

@@ -46,6 +46,11 @@ mod xvfb_smoke;
 #[cfg(target_os = "linux")]
 mod service_linux;
 
+/// Connectivity probes against real LDAP, AD, HTTPS, proxy and RADIUS servers (Linux: the
+/// servers start from ../shared/tools and a network namespace).
+#[cfg(target_os = "linux")]
+mod connectivity;
+
 /// Real DPAPI and the real binary on Windows (under Wine in CI).
 #[cfg(windows)]
 mod windows;

@@ -1,5 +1,6 @@
-//! The headless command line: `validate`, `protect`, `reveal`, `service`, `explain`.
+//! The headless command line: `validate`, `check`, `protect`, `reveal`, `service`, `explain`.
 
+pub mod check;
 pub mod protect;
 pub mod service;
 
@@ -42,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     /// Check authproxy.cfg files the way the proxy's own checker does, and more.
     Validate(ValidateArgs),
+    /// Test every LDAP host, Duo API host, RADIUS server and HTTP proxy in a config, all at once.
+    Check(check::CheckArgs),
     /// Protect plaintext secrets with Windows DPAPI, as the proxy decrypts them (Windows only).
     Protect(protect::ProtectArgs),
     /// Decrypt a *_protected value to check it (Windows only); masked unless --show.
@@ -103,6 +106,12 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
         Some(Command::Validate(args)) => validate_files(&args, protector.as_ref(), &mut out, &mut err),
+        Some(Command::Check(args)) => check::check(
+            &args,
+            std::sync::Arc::from(crate::secrets::host_protector()),
+            &mut std::io::stdout(),
+            &mut err,
+        ),
         Some(Command::Protect(args)) => protect::protect(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Reveal(args)) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Service(args)) => service::service(&args, &mut out, &mut err),

@@ -1,0 +1,120 @@
+//! `check FILE`: every connectivity probe at once, each probe's steps printed as it finishes.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use super::Format;
+use crate::config::{decode, Document};
+use crate::connectivity::{self, report, runner, Cancel, Event, Verdict};
+use crate::secrets::Protector;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Output format: text streams each probe as it finishes; json prints one document at the end.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The proxy's install directory, for relative CA file paths
+    /// (default: the folder above `conf/` when the file lives in one).
+    #[arg(long)]
+    pub install_dir: Option<PathBuf>,
+    /// The config to test.
+    pub file: PathBuf,
+}
+
+/// Runs the probes; 0 when nothing failed, 1 when something did, 2 when the file is unreadable.
+pub fn check(
+    args: &CheckArgs,
+    protector: Arc<dyn Protector>,
+    out: &mut (dyn Write + Send),
+    err: &mut dyn Write,
+) -> ExitCode {
+    let shown = args.file.display().to_string();
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {shown}: {e}; check the path and your permissions");
+            return ExitCode::from(2);
+        }
+    };
+    let doc = Document::parse(&decode(&bytes).text);
+    if !doc.errors.is_empty() {
+        let _ = writeln!(
+            err,
+            "warning: {shown} has {} syntax error(s), so the proxy would not load it; testing what can be read (run `validate` for details)",
+            doc.errors.len()
+        );
+    }
+    let install_dir = args.install_dir.clone().or_else(|| crate::config::file::inferred_install_dir(&args.file));
+    let probes = connectivity::build_plan(&doc, install_dir.as_deref());
+    let started = Instant::now();
+    let streamed: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink: runner::EventSink = {
+        let streamed = streamed.clone();
+        let (file, text) = (shown.clone(), args.format == Format::Text);
+        Arc::new(move |event| {
+            if let Event::Finished { result, .. } = event {
+                tracing::info!(probe = %result.probe.title(), verdict = result.verdict.as_str(), "probe finished");
+                if text {
+                    let mut block = report::heading(&file, &result);
+                    for line in report::step_lines(&result) {
+                        block.push('\n');
+                        block.push_str(&line);
+                    }
+                    if let Ok(mut s) = streamed.lock() {
+                        s.push(block);
+                    }
+                }
+            }
+        })
+    };
+    let results = std::thread::scope(|scope| {
+        let runner = scope.spawn(|| runner::run(&probes, protector, sink, Cancel::default()));
+        // Print finished probes while the rest still run.
+        while !runner.is_finished() {
+            flush_streamed(&streamed, out);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        flush_streamed(&streamed, out);
+        runner.join()
+    });
+    let results = match results {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            let _ = writeln!(err, "error: cannot start the network runtime: {e}");
+            return ExitCode::from(2);
+        }
+        Err(_) => {
+            let _ = writeln!(err, "error: the checks stopped unexpectedly");
+            return ExitCode::from(2);
+        }
+    };
+    let wall = started.elapsed();
+    match args.format {
+        Format::Text => {
+            let full = report::text(&shown, &results, wall);
+            let summary = full.lines().last().unwrap_or_default();
+            let _ = writeln!(out, "{summary}");
+        }
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&report::json(&shown, &results, wall)).unwrap_or_default();
+            let _ = writeln!(out, "{text}");
+        }
+    }
+    if results.iter().any(|r| r.verdict == Verdict::Failed) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn flush_streamed(streamed: &Mutex<Vec<String>>, out: &mut (dyn Write + Send)) {
+    let blocks = streamed.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
+    for block in blocks {
+        let _ = writeln!(out, "{block}");
+    }
+    let _ = out.flush();
+}

@@ -1,0 +1,233 @@
+//! One LDAP host: DNS, TCP, TLS, service-account bind, user search; each step timed and named.
+
+use std::time::Duration;
+
+use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Scope, SearchOptions};
+
+use super::plan::{LdapAuth, LdapTarget, Transport};
+use super::runner::StepLog;
+use super::tls::{self, TlsPolicy};
+use super::{ad_codes, net, Problem, StepKind};
+use crate::secrets::Protector;
+
+/// Runs every step for one host, recording each in `log`.
+pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut StepLog) {
+    let timeout = target.timeout;
+    let label = net::address_label(&target.host, target.port);
+    let mut all = vec![StepKind::Dns, StepKind::Tcp];
+    if target.transport.uses_tls() {
+        all.push(StepKind::Tls);
+    }
+    all.extend([StepKind::Bind, StepKind::Search]);
+    let after = |kind: StepKind| -> Vec<StepKind> { all.iter().skip_while(|k| **k != kind).skip(1).copied().collect() };
+
+    let step = log.begin(StepKind::Dns);
+    let addrs = match net::resolve(&target.host, target.port, timeout).await {
+        Ok(addrs) => {
+            log.pass(step, describe_addrs(&addrs));
+            addrs
+        }
+        Err(problem) => return log.fail_and_skip(step, problem, &after(StepKind::Dns)),
+    };
+
+    let step = log.begin(StepKind::Tcp);
+    match net::connect(&addrs, &label, timeout).await {
+        Ok(stream) => log.pass(step, stream.peer_addr().map_or_else(|_| label.clone(), |a| a.to_string())),
+        Err(problem) => return log.fail_and_skip(step, problem, &after(StepKind::Tcp)),
+    }
+
+    let step = log.begin(if target.transport.uses_tls() { StepKind::Tls } else { StepKind::Bind });
+    let policy = TlsPolicy {
+        host: target.host.clone(),
+        ca_file: target.ca_file.clone(),
+        verify_chain: target.verify_hostname || target.ca_file.is_some(),
+        verify_hostname: target.verify_hostname,
+    };
+    let prepared = match tls::prepare(&policy) {
+        Ok(p) => p,
+        Err(problem) if target.transport.uses_tls() => return log.fail_and_skip(step, problem, &after(StepKind::Tls)),
+        Err(_) => tls::prepare(&TlsPolicy { ca_file: None, ..policy }).expect("system roots always load"),
+    };
+    let settings = LdapConnSettings::new()
+        .set_conn_timeout(timeout)
+        .set_starttls(target.transport == Transport::Starttls)
+        .set_config(prepared.config.clone());
+    let url = format!("{}://{}", target.transport.scheme(), label);
+    let (conn, mut ldap) = match LdapConnAsync::with_settings(settings, &url).await {
+        Ok(pair) => pair,
+        Err(e) => {
+            let problem = tls::take_refusal(&prepared.refusal)
+                .unwrap_or_else(|| connect_problem(&e, target.transport, &label, timeout));
+            return log.fail_and_skip(step, problem, &after(step.kind()));
+        }
+    };
+    let driver = tokio::spawn(conn.drive());
+    if target.transport.uses_tls() {
+        log.pass(
+            step,
+            if target.transport == Transport::Starttls {
+                "StartTLS, certificate accepted"
+            } else {
+                "certificate accepted"
+            }
+            .into(),
+        );
+    }
+    ldap.with_timeout(timeout);
+
+    let step = if target.transport.uses_tls() { log.begin(StepKind::Bind) } else { step };
+    let bound = match &target.auth {
+        LdapAuth::Plain { bind_dn, password } => match password.resolve(protector) {
+            Ok(pw) => ldap.simple_bind(bind_dn, pw.expose()).await.map(|r| (r, format!("simple bind as {bind_dn}"))),
+            Err(problem) => return log.fail_and_skip(step, problem, &[StepKind::Search]),
+        },
+        LdapAuth::Ntlm { version, username, domain, password } => match password.resolve(protector) {
+            Ok(pw) => {
+                let user = if domain.is_empty() || username.contains('\\') || username.contains('@') {
+                    username.clone()
+                } else {
+                    format!("{domain}\\{username}")
+                };
+                let how = if *version == 1 {
+                    format!("NTLM bind as {user} (tested with NTLMv2; the proxy will use NTLMv1)")
+                } else {
+                    format!("NTLMv2 bind as {user}")
+                };
+                ldap.sasl_ntlm_bind(&user, pw.expose()).await.map(|r| (r, how))
+            }
+            Err(problem) => return log.fail_and_skip(step, problem, &[StepKind::Search]),
+        },
+        LdapAuth::Sspi => {
+            driver.abort();
+            let detail = if cfg!(windows) {
+                "auth_type=sspi binds as the proxy service's own Windows account, which this tool cannot act as; test it with Duo's connectivity tool running as that service"
+            } else {
+                "auth_type=sspi is Windows only: it cannot be tested from this OS"
+            };
+            log.skip(step, detail.into());
+            return log.skip_all(&[StepKind::Search], "the bind was not tested");
+        }
+        LdapAuth::Unknown { value } => {
+            driver.abort();
+            log.skip(step, format!("auth_type={value} is not one the proxy accepts; fix it first"));
+            return log.skip_all(&[StepKind::Search], "the bind was not tested");
+        }
+    };
+    match bound.and_then(|(r, how)| r.success().map(|_| how)) {
+        Ok(how) => log.pass(step, how),
+        Err(e) => {
+            driver.abort();
+            return log.fail_and_skip(
+                step,
+                operation_problem(&e, "bind answer", timeout, &target.search_dn),
+                &[StepKind::Search],
+            );
+        }
+    }
+
+    let step = log.begin(StepKind::Search);
+    let result = ldap
+        .with_search_options(SearchOptions::new().sizelimit(1))
+        .search(&target.search_dn, Scope::Subtree, &target.filter, vec!["1.1"])
+        .await;
+    match result {
+        Ok(search) if search.1.rc == 0 || search.1.rc == 4 => {
+            if search.0.is_empty() {
+                log.fail(
+                    step,
+                    Problem::SearchFoundNothing { dn: target.search_dn.clone(), filter: target.filter.clone() },
+                );
+            } else {
+                log.pass(step, format!("found a user under {}", target.search_dn));
+            }
+        }
+        Ok(search) => log.fail(step, result_problem(&search.1, &target.search_dn)),
+        Err(e) => log.fail(step, operation_problem(&e, "search answer", timeout, &target.search_dn)),
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), ldap.unbind()).await;
+    driver.abort();
+}
+
+fn describe_addrs(addrs: &[std::net::SocketAddr]) -> String {
+    addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn connect_problem(error: &LdapError, transport: Transport, label: &str, timeout: Duration) -> Problem {
+    match error {
+        LdapError::Timeout { .. } => match transport {
+            Transport::Clear => Problem::ConnectTimeout { address: label.to_string(), seconds: timeout.as_secs() },
+            Transport::Ldaps => {
+                Problem::ResponseTimeout { waiting_for: "TLS handshake".into(), seconds: timeout.as_secs() }
+            }
+            Transport::Starttls => {
+                Problem::ResponseTimeout { waiting_for: "StartTLS answer".into(), seconds: timeout.as_secs() }
+            }
+        },
+        LdapError::Io { source } => match source.kind() {
+            std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::TimedOut => {
+                net::classify_connect_error(source, label)
+            }
+            _ if transport.uses_tls() => tls::handshake_problem(source),
+            _ => Problem::Network { address: label.to_string(), detail: source.to_string() },
+        },
+        LdapError::ResultRecv { .. } | LdapError::EndOfStream | LdapError::OpSend { .. } => Problem::NotLdap {
+            detail: "the server closed the connection without an LDAP answer to StartTLS (is this an LDAPS port?)"
+                .into(),
+        },
+        LdapError::LdapResult { result } => {
+            Problem::LdapError { code: result.rc, server_text: format!("StartTLS refused: {}", clean(&result.text)) }
+        }
+        other => Problem::TlsHandshake { detail: other.to_string() },
+    }
+}
+
+fn operation_problem(error: &LdapError, waiting_for: &str, timeout: Duration, search_dn: &str) -> Problem {
+    match error {
+        LdapError::LdapResult { result } => result_problem(result, search_dn),
+        LdapError::Timeout { .. } => {
+            Problem::ResponseTimeout { waiting_for: waiting_for.into(), seconds: timeout.as_secs() }
+        }
+        LdapError::ResultRecv { .. } | LdapError::EndOfStream | LdapError::OpSend { .. } => Problem::NotLdap {
+            detail: "the connection closed without an LDAP answer (an LDAPS port needs transport=ldaps)".into(),
+        },
+        LdapError::FilterParsing => {
+            Problem::LdapError { code: 87, server_text: "the search filter does not parse: check ldap_filter".into() }
+        }
+        other => Problem::LdapError { code: 0, server_text: other.to_string() },
+    }
+}
+
+fn result_problem(result: &LdapResult, search_dn: &str) -> Problem {
+    let text = clean(&result.text);
+    match result.rc {
+        49 => Problem::InvalidCredentials { ad_code: ad_codes::sub_code(&text), server_text: text },
+        8 => Problem::StrongerAuthRequired { server_text: text },
+        32 => Problem::NoSuchObject { dn: search_dn.to_string(), matched: result.matched.clone() },
+        50 => Problem::InsufficientAccess {
+            server_text: if text.is_empty() { "insufficient access (LDAP 50)".into() } else { text },
+        },
+        1 if text.contains("without authentication") => Problem::InsufficientAccess { server_text: text },
+        rc => {
+            Problem::LdapError { code: rc, server_text: if text.is_empty() { ldap_code_name(rc).into() } else { text } }
+        }
+    }
+}
+
+fn clean(text: &str) -> String {
+    text.trim_end_matches('\0').trim().to_string()
+}
+
+fn ldap_code_name(rc: u32) -> &'static str {
+    match rc {
+        2 => "protocol error",
+        3 => "time limit exceeded",
+        7 => "authentication method not supported",
+        13 => "confidentiality required: use TLS",
+        34 => "invalid DN syntax",
+        48 => "inappropriate authentication",
+        51 => "server busy",
+        52 => "server unavailable",
+        53 => "server unwilling to perform",
+        _ => "see the server's log",
+    }
+}

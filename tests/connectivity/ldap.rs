@@ -1,0 +1,308 @@
+//! Every LDAP failure class, produced for real against OpenLDAP and Samba AD.
+
+use std::sync::Arc;
+
+use authproxy_manager::connectivity::{Problem, StepKind, StepOutcome, Verdict};
+
+use super::servers::{ad, blackholed_address, slapd};
+use super::{assert_fails_at, assert_passed, outcome, run_with, single};
+use crate::util::FAKE_DPAPI;
+
+/// An `[ad_client]` against the OpenLDAP test server; `extra` overrides or adds keys.
+fn slapd_section(host: &str, port: &str, transport: &str, extra: &str) -> String {
+    let s = slapd();
+    format!(
+        "[ad_client]\nhost={host}\nport={port}\ntransport={transport}\nssl_ca_certs_file={ca}\nauth_type=plain\n\
+         bind_dn={bind}\nservice_account_username=svc-duo\nservice_account_password={pw}\nsearch_dn={search}\n\
+         security_group_dn={group}\nusername_attribute=uid\ntimeout=5\n{extra}",
+        ca = s.get("TEST_SLAPD_CA"),
+        bind = s.get("TEST_SLAPD_BIND_DN"),
+        pw = s.get("TEST_SLAPD_BIND_PASSWORD"),
+        search = s.get("TEST_SLAPD_SEARCH_DN"),
+        group = s.get("TEST_SLAPD_GROUP_DN"),
+    )
+}
+
+/// Later keys win in our plan only if the first is absent, so overrides replace the whole line.
+fn with(section: &str, key: &str, value: &str) -> String {
+    section
+        .lines()
+        .map(|l| if l.split('=').next() == Some(key) { format!("{key}={value}") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn ad_section(transport: &str, extra: &str) -> String {
+    let a = ad();
+    let port = if transport == "ldaps" { a.get("TEST_AD_LDAPS_PORT") } else { a.get("TEST_AD_PORT") };
+    format!(
+        "[ad_client]\nhost=localhost\nport={port}\ntransport={transport}\nssl_ca_certs_file={ca}\n\
+         service_account_username={user}\nntlm_domain={domain}\nservice_account_password={pw}\n\
+         search_dn={search}\nsecurity_group_dn={group}\ntimeout=5\n{extra}",
+        ca = a.get("TEST_AD_CA"),
+        user = a.get("TEST_AD_BIND_NTLM_USER"),
+        domain = a.get("TEST_AD_DOMAIN"),
+        pw = a.get("TEST_AD_BIND_PASSWORD"),
+        search = a.get("TEST_AD_SEARCH_DN"),
+        group = a.get("TEST_AD_GROUP_DN"),
+    )
+}
+
+#[test]
+fn openldap_plain_binds_and_finds_a_group_member_over_clear_ldaps_and_starttls() {
+    let s = slapd();
+    let results = super::run(
+        &[
+            slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", ""),
+            slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "ldaps", "")
+                .replace("[ad_client]", "[ad_client2]"),
+            slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "starttls", "").replace("[ad_client]", "[ad_client3]"),
+        ]
+        .concat(),
+    );
+    assert_eq!(results.len(), 3);
+    for r in &results {
+        assert_passed(r);
+    }
+    let steps: Vec<_> = results[1].steps.iter().map(|s| s.step).collect();
+    assert_eq!(steps, [StepKind::Dns, StepKind::Tcp, StepKind::Tls, StepKind::Bind, StepKind::Search]);
+}
+
+#[test]
+fn active_directory_ntlm2_and_plain_binds_pass_over_every_transport() {
+    let a = ad();
+    let plain = format!("auth_type=plain\nbind_dn={}\n", a.get("TEST_AD_BIND_DN"));
+    let text = [
+        ad_section("clear", ""),
+        ad_section("ldaps", "").replace("[ad_client]", "[ad_client2]"),
+        ad_section("starttls", "").replace("[ad_client]", "[ad_client3]"),
+        ad_section("ldaps", &plain).replace("[ad_client]", "[ad_client4]"),
+    ]
+    .concat();
+    for r in super::run(&text) {
+        assert_passed(&r);
+    }
+}
+
+#[test]
+fn wrong_password_against_openldap_is_invalid_credentials_without_an_ad_code() {
+    let s = slapd();
+    let text =
+        with(&slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", ""), "service_account_password", "wrong");
+    let r = single(&text);
+    let problem = assert_fails_at(&r, StepKind::Bind, "invalid_credentials");
+    assert!(matches!(problem, Problem::InvalidCredentials { ad_code: None, .. }), "{problem:?}");
+}
+
+#[test]
+fn ad_sub_codes_name_wrong_password_disabled_expired_and_must_change() {
+    let a = ad();
+    let user_pw = a.get("TEST_AD_OTHER_PASSWORD");
+    let cases = [
+        (
+            format!("auth_type=plain\nbind_dn={}\n", a.get("TEST_AD_BIND_UPN")),
+            "wrong".to_string(),
+            "52e",
+            "wrong password",
+        ),
+        (
+            format!("auth_type=plain\nbind_dn={}@EXAMPLE.TEST\n", a.get("TEST_AD_DISABLED_USER")),
+            user_pw.to_string(),
+            "533",
+            "disabled",
+        ),
+        (
+            format!("auth_type=plain\nbind_dn={}@EXAMPLE.TEST\n", a.get("TEST_AD_EXPIRED_USER")),
+            user_pw.to_string(),
+            "701",
+            "expired",
+        ),
+        (
+            format!("auth_type=plain\nbind_dn={}@EXAMPLE.TEST\n", a.get("TEST_AD_MUSTCHANGE_USER")),
+            user_pw.to_string(),
+            "773",
+            "changed",
+        ),
+        (String::new(), "wrong".to_string(), "52e", "wrong password"),
+    ];
+    let text: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (extra, pw, _, _))| {
+            with(&ad_section("ldaps", extra), "service_account_password", pw)
+                .replace("[ad_client]", &format!("[ad_client{}]", i + 1))
+        })
+        .collect();
+    let results = super::run(&text);
+    for (r, (_, _, code, meaning)) in results.iter().zip(&cases) {
+        let problem = assert_fails_at(r, StepKind::Bind, "invalid_credentials");
+        assert!(matches!(problem, Problem::InvalidCredentials { ad_code: Some(c), .. } if c == code), "{problem:?}");
+        assert!(problem.to_string().contains(meaning), "{problem}");
+    }
+}
+
+#[test]
+fn certificate_failures_are_each_named() {
+    let s = slapd();
+    let main = s.get("TEST_SLAPD_LDAPS_PORT");
+    let cases = [
+        ("localhost", main, format!("ssl_ca_certs_file={}\n", s.get("TEST_SLAPD_OTHER_CA")), "untrusted_certificate"),
+        ("localhost", s.get("TEST_SLAPD_WRONGHOST_LDAPS_PORT"), String::new(), "hostname_mismatch"),
+        ("localhost", s.get("TEST_SLAPD_IPSAN_LDAPS_PORT"), String::new(), "hostname_mismatch"),
+        // Duo never matches IP entries, and the CN only when there are no DNS names.
+        ("127.0.0.1", main, String::new(), "hostname_mismatch"),
+        ("localhost", s.get("TEST_SLAPD_EXPIRED_LDAPS_PORT"), String::new(), "certificate_expired"),
+        ("localhost", main, "ssl_ca_certs_file=/nonexistent/ca.pem\n".into(), "ca_file_unusable"),
+        ("localhost", s.get("TEST_SLAPD_PORT"), String::new(), "tls_handshake"),
+    ];
+    let text: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (host, port, ca, _))| {
+            let mut section = slapd_section(host, port, "ldaps", "");
+            if let Some(line) = ca.strip_suffix('\n') {
+                let (k, v) = line.split_once('=').expect("key=value");
+                section = with(&section, k, v);
+            }
+            section.replace("[ad_client]", &format!("[ad_client{}]", i + 1))
+        })
+        .collect();
+    let results = super::run(&text);
+    for (r, (_, _, _, class)) in results.iter().zip(&cases) {
+        assert_fails_at(r, StepKind::Tls, class);
+        assert_eq!(r.verdict, Verdict::Failed);
+    }
+    let expired = super::failure(&results[4]).to_string();
+    assert!(expired.contains("2020"), "{expired}");
+    let names = super::failure(&results[1]).to_string();
+    assert!(names.contains("wrong.example.invalid"), "{names}");
+}
+
+#[test]
+fn hostname_checks_follow_duo_cn_fallback_and_can_be_turned_off() {
+    let s = slapd();
+    let text = [
+        // IP-only SAN, CN 127.0.0.1: Duo falls back to the CN and accepts the IP host.
+        slapd_section("127.0.0.1", s.get("TEST_SLAPD_IPSAN_LDAPS_PORT"), "ldaps", ""),
+        with(
+            &slapd_section("localhost", s.get("TEST_SLAPD_WRONGHOST_LDAPS_PORT"), "ldaps", ""),
+            "timeout",
+            "5\nssl_verify_hostname=false",
+        )
+        .replace("[ad_client]", "[ad_client2]"),
+    ]
+    .concat();
+    for r in super::run(&text) {
+        assert_passed(&r);
+    }
+}
+
+#[test]
+fn unreachable_servers_are_refused_timed_out_silent_or_unknown() {
+    let s = slapd();
+    let text = [
+        slapd_section("127.0.0.1", s.get("TEST_SLAPD_REFUSED_PORT"), "clear", ""),
+        with(&slapd_section(blackholed_address(), "389", "clear", ""), "timeout", "2")
+            .replace("[ad_client]", "[ad_client2]"),
+        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "ldaps", ""), "timeout", "2")
+            .replace("[ad_client]", "[ad_client3]"),
+        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "clear", ""), "timeout", "2")
+            .replace("[ad_client]", "[ad_client4]"),
+        slapd_section("no-such-host.invalid", "389", "clear", "").replace("[ad_client]", "[ad_client5]"),
+        // ldap:// to an LDAPS port: the server hangs up on the clear bind.
+        slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "clear", "").replace("[ad_client]", "[ad_client6]"),
+    ]
+    .concat();
+    let results = super::run(&text);
+    assert_fails_at(&results[0], StepKind::Tcp, "connection_refused");
+    let timeout = assert_fails_at(&results[1], StepKind::Tcp, "connect_timeout");
+    assert!(timeout.to_string().contains("within 2 s"), "{timeout}");
+    let silent = assert_fails_at(&results[2], StepKind::Tls, "response_timeout");
+    assert!(silent.to_string().contains("TLS handshake"), "{silent}");
+    assert_fails_at(&results[3], StepKind::Bind, "response_timeout");
+    assert_fails_at(&results[4], StepKind::Dns, "dns_failure");
+    assert_fails_at(&results[5], StepKind::Bind, "not_ldap");
+}
+
+#[test]
+fn search_failures_missing_dn_and_user_outside_the_group() {
+    let s = slapd();
+    let a = ad();
+    let port = s.get("TEST_SLAPD_PORT");
+    let text = [
+        with(&slapd_section("localhost", port, "clear", ""), "search_dn", "ou=Nope,dc=example,dc=test"),
+        with(
+            &slapd_section("localhost", port, "clear", ""),
+            "search_dn",
+            &format!("uid={},ou=People,dc=example,dc=test", s.get("TEST_SLAPD_NONMEMBER_USER")),
+        )
+        .replace("[ad_client]", "[ad_client2]"),
+        with(&ad_section("ldaps", ""), "search_dn", "OU=Nope,DC=example,DC=test")
+            .replace("[ad_client]", "[ad_client3]"),
+        with(&ad_section("ldaps", ""), "search_dn", &format!("CN=Out Sider,{}", a.get("TEST_AD_USERS_DN")))
+            .replace("[ad_client]", "[ad_client4]"),
+    ]
+    .concat();
+    let results = super::run(&text);
+    let missing = assert_fails_at(&results[0], StepKind::Search, "no_such_object");
+    assert!(missing.to_string().contains("dc=example,dc=test"), "OpenLDAP names the nearest entry: {missing}");
+    assert_fails_at(&results[1], StepKind::Search, "search_found_nothing");
+    assert_fails_at(&results[2], StepKind::Search, "no_such_object");
+    assert_fails_at(&results[3], StepKind::Search, "search_found_nothing");
+}
+
+#[test]
+fn protected_passwords_decrypt_through_the_protector_or_are_named_unusable() {
+    use authproxy_manager::secrets::{Protector, Secret};
+    let s = slapd();
+    let blob = FAKE_DPAPI.protect(&Secret::new(s.get("TEST_SLAPD_BIND_PASSWORD"))).expect("stand-in protects");
+    let section = slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", "").replace(
+        &format!("service_account_password={}", s.get("TEST_SLAPD_BIND_PASSWORD")),
+        &format!("service_account_password_protected={blob}"),
+    );
+    let decrypted = run_with(&section, Arc::new(FAKE_DPAPI));
+    assert_passed(&decrypted[0]);
+    let here = single(&section);
+    let problem = assert_fails_at(&here, StepKind::Bind, "secret_unavailable");
+    assert!(problem.to_string().contains("service_account_password_protected"), "{problem}");
+}
+
+#[test]
+fn sspi_is_reported_as_not_testable_from_this_os() {
+    let s = slapd();
+    let r = single(&with(&slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", ""), "auth_type", "sspi"));
+    assert!(
+        matches!(outcome(&r, StepKind::Bind), StepOutcome::Skipped { reason } if reason.contains("Windows only")),
+        "{r:#?}"
+    );
+    assert_eq!(r.verdict, Verdict::Warning, "DNS and TCP passed; an untested bind is a warning, not a failure");
+}
+
+#[test]
+fn every_host_of_a_section_is_probed_separately() {
+    let s = slapd();
+    let section = slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", "")
+        .replace("host=localhost", "host=localhost\nhost_2=127.0.0.1");
+    let results = super::run(&with(&section, "port", s.get("TEST_SLAPD_PORT")));
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1].probe.target.describe(), format!("ldap://127.0.0.1:{}", s.get("TEST_SLAPD_PORT")));
+    results.iter().for_each(assert_passed);
+}
+
+#[test]
+fn ten_blackholed_sections_time_out_together_not_one_after_another() {
+    let sections: String = (1..=10)
+        .map(|i| format!("[ad_client{i}]\nhost={}\nport={}\ntimeout=2\nauth_type=plain\nbind_dn=x\nservice_account_password=x\nsearch_dn=x\n", blackholed_address(), 3000 + i))
+        .collect();
+    let started = std::time::Instant::now();
+    let results = super::run(&sections);
+    let wall = started.elapsed();
+    assert_eq!(results.len(), 10);
+    for r in &results {
+        assert_fails_at(r, StepKind::Tcp, "connect_timeout");
+    }
+    // Timings are reported, not asserted (the bench measures them); each probe ran its full 2 s.
+    eprintln!("10 blackholed probes with timeout=2 finished in {wall:?}");
+    assert!(results.iter().all(|r| r.duration >= std::time::Duration::from_secs(2)));
+}
