@@ -6,7 +6,6 @@
 
 use std::hint::black_box;
 
-use authproxy_manager::app::backends::NoConnectivity;
 use authproxy_manager::app::files::NativeDialogs;
 use authproxy_manager::app::{AuthProxyApp, Environment};
 use authproxy_manager::schema::Platform;
@@ -46,9 +45,8 @@ fn bench(c: &mut Criterion) {
     std::fs::write(&path, generate::generate()).expect("write the file");
     let env = Environment {
         dialogs: Box::new(NativeDialogs),
-        protector: authproxy_manager::secrets::host_protector(),
+        protector: std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
         service: Box::new(NoService { state: ServiceState::NotInstalled }),
-        connectivity: Box::new(NoConnectivity),
     };
     let mut app = AuthProxyApp::new(Some(&path), Platform::Linux, env);
     let ctx = Context::default();

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use authproxy_manager::app::backends::NoConnectivity;
 use authproxy_manager::app::files::Dialogs;
 use authproxy_manager::app::{AfterSave, AuthProxyApp, Environment, Question};
 use authproxy_manager::schema::Platform;
@@ -35,9 +34,8 @@ impl Dialogs for FixedDialogs {
 fn environment(save: Option<PathBuf>) -> Environment {
     Environment {
         dialogs: Box::new(FixedDialogs { open: None, save }),
-        protector: Box::new(THIS_MACHINE),
+        protector: std::sync::Arc::new(THIS_MACHINE),
         service: Box::new(NoService { state: ServiceState::NotInstalled }),
-        connectivity: Box::new(NoConnectivity),
     }
 }
 
@@ -302,21 +300,56 @@ fn protect_on_a_linux_target_explains_why_not() {
 }
 
 #[test]
-fn service_and_connectivity_buttons_say_why_they_are_unavailable() {
+fn service_buttons_say_why_they_are_unavailable() {
     let mut harness = harness(None, Platform::Linux, None);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while harness.state().service_state() != ServiceState::NotInstalled && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
         harness.run();
     }
-    for label in ["Start", "Stop", "Restart", "Test connectivity"] {
+    for label in ["Start", "Stop", "Restart"] {
         let node = harness.get_by_label(label);
         assert!(node.accesskit_node().is_disabled(), "{label} is disabled");
     }
+    assert!(!harness.get_by_label("Test connectivity").accesskit_node().is_disabled());
     assert!(harness.query_all_by_label("Service: not installed").count() >= 1);
+}
+
+#[test]
+fn test_connectivity_streams_each_probe_into_the_connectivity_tab() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    let text = format!(
+        "[ad_client]\nhost=127.0.0.1\nport={port}\nservice_account_username=svc\nservice_account_password=Secret-Pass-1\nsearch_dn=DC=example,DC=com\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let mut harness = harness(Some(&path), Platform::Linux, None);
     harness.key_press(Key::F6);
     harness.run();
-    assert!(harness.query_by_label_contains("Testing LDAP and Duo connectivity is not part").is_some());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while harness.query_by_label_contains("1 probes in").is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run();
+    }
+    assert!(harness.query_by_label_contains("1 failed").is_some(), "the run's summary shows the failure");
+    assert!(
+        harness.query_by_label_contains(&format!("connection refused by 127.0.0.1:{port}")).is_some(),
+        "a failed probe opens with its steps"
+    );
+    assert!(harness.query_by_label_contains("what to do:").is_some());
+    assert!(harness.query_by_label_contains("Secret-Pass-1").is_none(), "no secret in the results");
+    harness.get_by_label("line 2").click();
+    harness.run();
+    let host_line = harness.state().text().find("host=").unwrap();
+    let selected = harness.state().editor().selection.clone();
+    assert_eq!(
+        selected,
+        Some(host_line..host_line + "host=127.0.0.1".len()),
+        "the location button selects the host line"
+    );
 }
 
 #[test]

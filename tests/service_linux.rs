@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use authproxy_manager::app::backends::NoConnectivity;
 use authproxy_manager::app::files::NativeDialogs;
 use authproxy_manager::app::{AuthProxyApp, Environment};
 use authproxy_manager::schema::Platform;
@@ -214,9 +213,8 @@ fn the_service_command_reports_with_exit_codes_scripts_can_use() {
 fn window_on(install: &TestInstall) -> Harness<'static, AuthProxyApp> {
     let env = Environment {
         dialogs: Box::new(NativeDialogs),
-        protector: authproxy_manager::secrets::host_protector(),
+        protector: std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
         service: Box::new(install.control()),
-        connectivity: Box::new(NoConnectivity),
     };
     let app = AuthProxyApp::new(Some(&install.path().join("conf/authproxy.cfg")), Platform::Linux, env);
     Harness::builder()

@@ -4,8 +4,8 @@
 //! [`AuthProxyApp::show`] draws one frame into any `Ui`, so the same code runs in the
 //! real window (eframe) and in the kittest harness.
 
-pub mod backends;
 pub mod buffer;
+pub mod checks_ui;
 pub mod commands;
 pub mod editor;
 pub mod files;
@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui, ViewportCommand};
 
-use self::backends::{Connectivity, NoConnectivity};
 use self::buffer::Buffer;
+use self::checks_ui::ChecksUi;
 use self::commands::Command;
 use self::editor::Editor;
 use self::files::{Dialogs, NativeDialogs, STARTER};
@@ -66,12 +66,10 @@ pub enum AfterSave {
 pub struct Environment {
     /// File dialogs.
     pub dialogs: Box<dyn Dialogs>,
-    /// DPAPI, or the explanation of its absence.
-    pub protector: Box<dyn Protector>,
+    /// DPAPI, or the explanation of its absence (shared with the connectivity checks' thread).
+    pub protector: std::sync::Arc<dyn Protector>,
     /// The proxy service; the app runs it on a background thread.
     pub service: Box<dyn ServiceControl>,
-    /// LDAP and Duo checks.
-    pub connectivity: Box<dyn Connectivity>,
 }
 
 impl Default for Environment {
@@ -88,9 +86,8 @@ impl Environment {
         let config = config.map(Path::to_path_buf).or_else(files::find_default_config);
         Self {
             dialogs: Box::new(NativeDialogs),
-            protector: crate::secrets::host_protector(),
+            protector: std::sync::Arc::from(crate::secrets::host_protector()),
             service: crate::service::host_service(&crate::service::install_dir_for(config.as_deref())),
-            connectivity: Box::new(NoConnectivity),
         }
     }
 }
@@ -102,6 +99,7 @@ pub struct AuthProxyApp {
     platform: Platform,
     env: Environment,
     service: ServiceUi,
+    checks: ChecksUi,
     revealed: Option<Revealed>,
     output: OutputPanel,
     find: FindBar,
@@ -124,6 +122,7 @@ impl AuthProxyApp {
             platform,
             env,
             service: ServiceUi::new(control),
+            checks: ChecksUi::default(),
             revealed: None,
             output: OutputPanel::default(),
             find: FindBar::default(),
@@ -241,6 +240,7 @@ impl AuthProxyApp {
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut Ui) {
         self.service.frame(ui.ctx());
+        self.checks.poll();
         for outcome in self.service.outcomes() {
             self.report_service_outcome(&outcome);
         }
@@ -260,8 +260,15 @@ impl AuthProxyApp {
             .min_size(240.0)
             .show(ui, |ui| {
                 let analysis = self.buffer.analysis(self.platform);
-                let service = &self.service;
-                self.output.show(ui, &analysis, &palette, |ui| service.log_tab(ui, &palette))
+                let (service, checks) = (&self.service, &mut self.checks);
+                let line_range = |line: usize| analysis.doc.lines.get(line).map(|l| l.content);
+                self.output.show(
+                    ui,
+                    &analysis,
+                    &palette,
+                    |ui| service.log_tab(ui, &palette),
+                    |ui| checks.show(ui, &palette, line_range),
+                )
             })
             .inner;
         egui::CentralPanel::default().show(ui, |ui| {
@@ -313,7 +320,7 @@ impl AuthProxyApp {
             }
             Command::Validate => self.validate_report(),
             Command::ProtectSecrets => self.protect_secrets(),
-            Command::TestConnectivity => self.test_connectivity(),
+            Command::TestConnectivity => self.test_connectivity(ctx),
             Command::StartService | Command::StopService | Command::RestartService => self.service(command),
             Command::Find => {
                 self.find.open = true;
@@ -506,13 +513,16 @@ impl AuthProxyApp {
         }
     }
 
-    fn test_connectivity(&mut self) {
-        match self.env.connectivity.unavailable() {
-            Some(why) => self.output.message("Test connectivity", Some(Severity::Info), why),
-            None => {
-                self.env.connectivity.start(&self.buffer.text);
-                self.output.message("Test connectivity", None, "Started.");
+    fn test_connectivity(&mut self, ctx: &egui::Context) {
+        let analysis = self.buffer.analysis(self.platform);
+        match self.checks.start(&analysis.doc, self.buffer.path.as_deref(), self.env.protector.clone(), ctx) {
+            Ok(count) => {
+                let text =
+                    format!("Testing {count} host(s) at once; each result appears in the Connectivity tab as it ends.");
+                self.output.message("Test connectivity", None, text);
+                self.output.tab = Tab::Connectivity;
             }
+            Err(why) => self.output.message("Test connectivity", Some(Severity::Info), why),
         }
     }
 
@@ -612,14 +622,9 @@ impl AuthProxyApp {
                     clicked = Some(command);
                 }
             }
-            let checks_reason = self.env.connectivity.unavailable();
-            let checks = ui
-                .add_enabled(checks_reason.is_none(), egui::Button::new(Command::TestConnectivity.label()))
-                .on_hover_text(Command::TestConnectivity.hint(&ctx));
-            if let Some(why) = &checks_reason {
-                checks.clone().on_disabled_hover_text(why);
-            }
-            if checks.clicked() {
+            let label = if self.checks.running() { "Testing…" } else { Command::TestConnectivity.label() };
+            let checks = ui.add_enabled(!self.checks.running(), egui::Button::new(label));
+            if checks.on_hover_text(Command::TestConnectivity.hint(&ctx)).clicked() {
                 clicked = Some(Command::TestConnectivity);
             }
             ui.separator();

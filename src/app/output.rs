@@ -1,5 +1,5 @@
 //! The right-hand panel: the live problems list, the output of Validate and of the
-//! service commands (and, later, the connectivity checks), and the proxy's log.
+//! service commands, connectivity check results, and the proxy's log.
 //! Nothing here ever shows a secret value: it shows findings' messages, which never
 //! contain one, never quotes the source, and masks secrets in log lines.
 
@@ -21,6 +21,8 @@ pub enum Tab {
     Output,
     /// The proxy's own logs.
     Log,
+    /// Connectivity check results.
+    Connectivity,
 }
 
 /// One line of a report.
@@ -102,18 +104,20 @@ impl OutputPanel {
         &self.reports
     }
 
-    /// Draws the panel; `log_tab` draws the Log tab.
+    /// Draws the panel; `log_tab` draws the Log tab, `checks_tab` the Connectivity tab.
     pub fn show(
         &mut self,
         ui: &mut Ui,
         analysis: &Analysis,
         palette: &Palette,
         log_tab: impl FnOnce(&mut Ui),
+        checks_tab: impl FnOnce(&mut Ui) -> Option<PanelAction>,
     ) -> Option<PanelAction> {
         let (errors, warnings, notes) = analysis.counts();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Problems, format!("Problems ({})", errors + warnings + notes));
             ui.selectable_value(&mut self.tab, Tab::Output, "Output");
+            ui.selectable_value(&mut self.tab, Tab::Connectivity, "Connectivity");
             ui.selectable_value(&mut self.tab, Tab::Log, "Log");
         });
         ui.separator();
@@ -124,6 +128,7 @@ impl OutputPanel {
                 log_tab(ui);
                 None
             }
+            Tab::Connectivity => checks_tab(ui),
         }
     }
 

@@ -38,7 +38,7 @@ pub enum Event {
         /// The probe's index.
         index: usize,
         /// Its result.
-        result: ProbeResult,
+        result: Box<ProbeResult>,
     },
 }
 
@@ -192,7 +192,7 @@ pub async fn run_async(
             let verdict =
                 if cancel.is_cancelled() && steps.is_empty() { Verdict::Skipped } else { Verdict::of(&steps) };
             let result = ProbeResult { probe, steps, verdict, duration: started.elapsed() };
-            sink(Event::Finished { index, result: result.clone() });
+            sink(Event::Finished { index, result: Box::new(result.clone()) });
             (index, result)
         });
     }

@@ -1,0 +1,273 @@
+//! The Connectivity tab: every probe of a run as a tree row with a spinner while it runs, its
+//! steps with durations and coloured verdicts, what to do under each failure, Cancel and
+//! Copy report. The probes run on their own thread; events arrive through a channel.
+
+use std::path::Path;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, RichText, Ui};
+
+use super::output::PanelAction;
+use super::theme::Palette;
+use crate::config::Document;
+use crate::connectivity::{
+    self, report, runner, Cancel, Event, Probe, ProbeResult, StepKind, StepOutcome, StepResult, Verdict,
+};
+use crate::secrets::Protector;
+use crate::text::TextRange;
+
+/// One probe as the tab shows it.
+struct Row {
+    probe: Probe,
+    running: Option<StepKind>,
+    steps: Vec<StepResult>,
+    result: Option<ProbeResult>,
+}
+
+/// A run in progress or finished.
+struct Run {
+    file: String,
+    rows: Vec<Row>,
+    started: Instant,
+    finished: Option<Duration>,
+    cancel: Cancel,
+    events: Receiver<Event>,
+}
+
+/// The tab's state.
+#[derive(Default)]
+pub struct ChecksUi {
+    run: Option<Run>,
+    /// Counts runs, so each run's rows get fresh collapsing state.
+    generation: u64,
+}
+
+impl ChecksUi {
+    /// Starts probing `doc` (from `path`, which locates relative CA files); returns how many
+    /// probes run, or why nothing can be tested.
+    ///
+    /// # Errors
+    /// A sentence for the Output tab when the document names nothing to test.
+    pub fn start(
+        &mut self,
+        doc: &Document,
+        path: Option<&Path>,
+        protector: Arc<dyn Protector>,
+        ctx: &egui::Context,
+    ) -> Result<usize, String> {
+        if let Some(run) = &self.run {
+            run.cancel.cancel();
+        }
+        let install_dir = path.and_then(crate::config::file::inferred_install_dir);
+        let probes = connectivity::build_plan(doc, install_dir.as_deref());
+        if probes.is_empty() {
+            return Err("Nothing to test: the file has no [ad_client] host, [radius_client] host, api_host or [main] http_proxy_host.".into());
+        }
+        let (sender, events) = channel();
+        let repaint = ctx.clone();
+        let sink: runner::EventSink = Arc::new(move |event| {
+            let _ = sender.send(event);
+            repaint.request_repaint();
+        });
+        let cancel = Cancel::default();
+        let (plan, stop) = (probes.clone(), cancel.clone());
+        std::thread::Builder::new()
+            .name("connectivity".into())
+            .spawn(move || {
+                if let Err(e) = runner::run(&plan, protector, sink, stop) {
+                    tracing::error!("connectivity checks could not start: {e}");
+                }
+            })
+            .map_err(|e| format!("The checks could not start a thread: {e}"))?;
+        let count = probes.len();
+        self.generation += 1;
+        self.run = Some(Run {
+            file: path.map_or_else(|| "(unsaved)".into(), |p| p.display().to_string()),
+            rows: probes
+                .into_iter()
+                .map(|probe| Row { probe, running: None, steps: Vec::new(), result: None })
+                .collect(),
+            started: Instant::now(),
+            finished: None,
+            cancel,
+            events,
+        });
+        Ok(count)
+    }
+
+    /// Takes in the events that arrived; returns the summary line when the run just ended.
+    pub fn poll(&mut self) -> Option<String> {
+        let run = self.run.as_mut()?;
+        let mut just_finished = false;
+        while let Ok(event) = run.events.try_recv() {
+            match event {
+                Event::Started { .. } => {}
+                Event::StepStarted { index, step } => {
+                    if let Some(row) = run.rows.get_mut(index) {
+                        row.running = Some(step);
+                    }
+                }
+                Event::Step { index, result } => {
+                    if let Some(row) = run.rows.get_mut(index) {
+                        row.running = None;
+                        row.steps.push(result);
+                    }
+                }
+                Event::Finished { index, result } => {
+                    if let Some(row) = run.rows.get_mut(index) {
+                        row.running = None;
+                        row.steps.clone_from(&result.steps);
+                        row.result = Some(*result);
+                    }
+                    just_finished = run.finished.is_none() && run.rows.iter().all(|r| r.result.is_some());
+                }
+            }
+        }
+        if !just_finished {
+            return None;
+        }
+        run.finished = Some(run.started.elapsed());
+        Some(run.summary())
+    }
+
+    /// Whether probes are still running.
+    #[must_use]
+    pub fn running(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.finished.is_none())
+    }
+
+    /// The finished results as a text report (what Copy report copies).
+    #[must_use]
+    pub fn report(&self) -> Option<String> {
+        let run = self.run.as_ref()?;
+        let results: Vec<ProbeResult> = run.rows.iter().filter_map(|r| r.result.clone()).collect();
+        Some(report::text(&run.file, &results, run.finished.unwrap_or_else(|| run.started.elapsed())))
+    }
+
+    /// Draws the tab; `line_range` turns a 0-based line into the range to jump to.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        palette: &Palette,
+        line_range: impl Fn(usize) -> Option<TextRange>,
+    ) -> Option<PanelAction> {
+        let Some(run) = &self.run else {
+            ui.label(RichText::new("Press Test connectivity (F6) to try every LDAP server, Duo API host, RADIUS server and proxy in this file, all at once.").weak());
+            return None;
+        };
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if run.finished.is_none() {
+                ui.spinner();
+                let done = run.rows.iter().filter(|r| r.result.is_some()).count();
+                ui.label(format!(
+                    "{done} of {} probes done, {:.1} s",
+                    run.rows.len(),
+                    run.started.elapsed().as_secs_f64()
+                ));
+                if ui.button("Cancel").on_hover_text("Stop the probes still running").clicked() {
+                    run.cancel.cancel();
+                }
+            } else {
+                ui.label(run.summary());
+            }
+            if ui.button("Copy report").on_hover_text("Copy the results as text (no secrets)").clicked() {
+                if let Some(text) = self.report() {
+                    ui.ctx().copy_text(text);
+                }
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical().id_salt("checks-scroll").auto_shrink([false, false]).show(ui, |ui| {
+            for (i, row) in run.rows.iter().enumerate() {
+                if let Some(jump) = draw_row(ui, (self.generation, i), row, palette).and_then(&line_range) {
+                    action = Some(PanelAction::Jump(jump));
+                }
+            }
+        });
+        action
+    }
+}
+
+impl Run {
+    fn summary(&self) -> String {
+        let results: Vec<ProbeResult> = self.rows.iter().filter_map(|r| r.result.clone()).collect();
+        let t = report::Tally::of(&results);
+        let wall = self.finished.unwrap_or_else(|| self.started.elapsed());
+        format!(
+            "{} probes in {:.1} s: {} ok, {} with warnings, {} failed, {} not tested",
+            results.len(),
+            wall.as_secs_f64(),
+            t.passed,
+            t.warnings,
+            t.failed,
+            t.skipped
+        )
+    }
+}
+
+fn verdict_colour(verdict: Verdict, palette: &Palette) -> Color32 {
+    match verdict {
+        Verdict::Passed => Color32::from_rgb(0x2e, 0xa0, 0x43),
+        Verdict::Warning => palette.warning,
+        Verdict::Failed => palette.error,
+        Verdict::Skipped => palette.gutter_text,
+    }
+}
+
+/// Draws one probe; returns its line when its location was clicked.
+fn draw_row(ui: &mut Ui, key: (u64, usize), row: &Row, palette: &Palette) -> Option<usize> {
+    let mut jump = None;
+    let title = row.probe.title();
+    let header = match &row.result {
+        Some(result) => RichText::new(format!(
+            "{}  {}  {:.0} ms",
+            result.verdict.as_str(),
+            title,
+            result.duration.as_secs_f64() * 1000.0
+        ))
+        .color(verdict_colour(result.verdict, palette)),
+        None => RichText::new(format!("…  {title}  {}", row.running.map_or("starting", StepKind::label))),
+    };
+    let open = row.result.as_ref().is_some_and(|r| r.verdict == Verdict::Failed);
+    ui.horizontal(|ui| {
+        if row.result.is_none() {
+            ui.spinner();
+        }
+        if ui.small_button(format!("line {}", row.probe.line + 1)).on_hover_text("Go to this line").clicked() {
+            jump = Some(row.probe.line);
+        }
+        // A finished row is a new header, so a failure opens once it is known.
+        let salt = ("probe", key, row.result.is_some());
+        egui::CollapsingHeader::new(header).id_salt(salt).default_open(open).show(ui, |ui| {
+            for step in &row.steps {
+                draw_step(ui, step, palette);
+            }
+            if let Some(kind) = row.running {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(kind.label());
+                });
+            }
+        });
+    });
+    jump
+}
+
+fn draw_step(ui: &mut Ui, step: &StepResult, palette: &Palette) {
+    let millis = step.duration.as_secs_f64() * 1000.0;
+    let (word, colour, text, advice) = match &step.outcome {
+        StepOutcome::Passed { detail } => ("ok", Color32::from_rgb(0x2e, 0xa0, 0x43), detail.clone(), None),
+        StepOutcome::Failed { problem } => ("failed", palette.error, problem.to_string(), Some(problem.advice())),
+        StepOutcome::Warning { problem } => ("warning", palette.warning, problem.to_string(), Some(problem.advice())),
+        StepOutcome::Skipped { reason } => ("skipped", palette.gutter_text, reason.clone(), None),
+    };
+    ui.label(
+        RichText::new(format!("{word:<8}{:<15}{text}  ({millis:.0} ms)", step.step.label())).monospace().color(colour),
+    );
+    if let Some(advice) = advice {
+        ui.label(RichText::new(format!("        what to do: {advice}")).monospace().weak());
+    }
+}
