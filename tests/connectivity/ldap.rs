@@ -306,3 +306,45 @@ fn ten_blackholed_sections_time_out_together_not_one_after_another() {
     eprintln!("10 blackholed probes with timeout=2 finished in {wall:?}");
     assert!(results.iter().all(|r| r.duration >= std::time::Duration::from_secs(2)));
 }
+
+#[test]
+fn a_run_streams_its_events_and_can_be_cancelled() {
+    use authproxy_manager::config::Document;
+    use authproxy_manager::connectivity::{build_plan, runner, Cancel, Event};
+    use std::sync::Mutex;
+
+    let text = format!(
+        "[ad_client]\nhost={}\nport=389\ntimeout=60\nauth_type=plain\nbind_dn=x\nservice_account_password=x\nsearch_dn=x\n",
+        blackholed_address()
+    );
+    let probes = build_plan(&Document::parse(&text), None);
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let sink = {
+        let events = events.clone();
+        Arc::new(move |e| events.lock().unwrap().push(e))
+    };
+    let cancel = Cancel::default();
+    let stopper = cancel.clone();
+    let seen = events.clone();
+    std::thread::spawn(move || {
+        // Cancel once the TCP step is under way.
+        while !seen.lock().unwrap().iter().any(|e| matches!(e, Event::StepStarted { step: StepKind::Tcp, .. })) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        stopper.cancel();
+    });
+    let results = runner::run(&probes, Arc::new(authproxy_manager::secrets::Unavailable), sink, cancel).unwrap();
+    assert_fails_at(&results[0], StepKind::Tcp, "cancelled");
+    let kinds: Vec<&str> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| match e {
+            Event::Started { .. } => "started",
+            Event::StepStarted { .. } => "step started",
+            Event::Step { .. } => "step",
+            Event::Finished { .. } => "finished",
+        })
+        .collect();
+    assert_eq!(kinds, ["started", "step started", "step", "step started", "step", "finished"]);
+}
