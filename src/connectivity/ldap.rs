@@ -43,20 +43,26 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
         verify_chain: target.verify_hostname || target.ca_file.is_some(),
         verify_hostname: target.verify_hostname,
     };
-    let prepared = match tls::prepare(&policy) {
-        Ok(p) => p,
-        Err(problem) if target.transport.uses_tls() => return log.fail_and_skip(step, problem, &after(StepKind::Tls)),
-        Err(_) => tls::prepare(&TlsPolicy { ca_file: None, ..policy }).expect("system roots always load"),
+    let mut settings =
+        LdapConnSettings::new().set_conn_timeout(timeout).set_starttls(target.transport == Transport::Starttls);
+    let refusal = if target.transport.uses_tls() {
+        match tls::prepare(&policy) {
+            Ok(prepared) => {
+                settings = settings.set_config(prepared.config);
+                Some(prepared.refusal)
+            }
+            Err(problem) => return log.fail_and_skip(step, problem, &after(StepKind::Tls)),
+        }
+    } else {
+        None
     };
-    let settings = LdapConnSettings::new()
-        .set_conn_timeout(timeout)
-        .set_starttls(target.transport == Transport::Starttls)
-        .set_config(prepared.config.clone());
     let url = format!("{}://{}", target.transport.scheme(), label);
     let (conn, mut ldap) = match LdapConnAsync::with_settings(settings, &url).await {
         Ok(pair) => pair,
         Err(e) => {
-            let problem = tls::take_refusal(&prepared.refusal)
+            let problem = refusal
+                .as_deref()
+                .and_then(tls::take_refusal)
                 .unwrap_or_else(|| connect_problem(&e, target.transport, &label, timeout));
             return log.fail_and_skip(step, problem, &after(step.kind()));
         }
