@@ -313,12 +313,9 @@ fn resolve_path(value: &str, install_dir: Option<&Path>) -> PathBuf {
     }
 }
 
+/// A boolean as the proxy's checker reads it, or `default` when absent or unreadable.
 fn parse_bool(value: Option<&str>, default: bool) -> bool {
-    match value.map(|v| v.trim().to_ascii_lowercase()) {
-        Some(v) if ["1", "yes", "true", "on"].contains(&v.as_str()) => true,
-        Some(v) if ["0", "no", "false", "off"].contains(&v.as_str()) => false,
-        _ => default,
-    }
+    value.and_then(|v| crate::validate::checker_bool(v.trim())).unwrap_or(default)
 }
 
 fn parse_port(value: Option<&str>, default: u16) -> u16 {

@@ -6,6 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
+use crate::schema::types::encode_base64;
+
 /// The `Date` and `Authorization` headers of a signed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
@@ -70,7 +72,7 @@ pub fn sign(
 ) -> Signature {
     let date = rfc2822(now);
     let digest = hmac_sha1_hex(skey, &canonical_request(&date, method, host, path, params));
-    Signature { authorization: format!("Basic {}", base64_encode(format!("{ikey}:{digest}").as_bytes())), date }
+    Signature { authorization: format!("Basic {}", encode_base64(format!("{ikey}:{digest}").as_bytes())), date }
 }
 
 /// `Tue, 15 Nov 1994 12:45:26 -0000`, in UTC.
@@ -104,25 +106,6 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
-}
-
-/// Standard base64 with padding.
-#[must_use]
-pub fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -168,8 +151,8 @@ mod tests {
         );
         let sig = sign("DIXXXXXXXXXXXXXXXXXX", "s", "GET", "api-x.duosecurity.com", "/auth/v2/check", &[], UNIX_EPOCH);
         assert!(sig.authorization.starts_with("Basic RElYWFhYWFhYWFhYWFhYWFhYWFg6"), "{}", sig.authorization);
-        assert_eq!(base64_encode(b"ab"), "YWI=");
-        assert_eq!(base64_encode(b"abc"), "YWJj");
-        assert_eq!(base64_encode(b"a"), "YQ==");
+        assert_eq!(encode_base64(b"ab"), "YWI=");
+        assert_eq!(encode_base64(b"abc"), "YWJj");
+        assert_eq!(encode_base64(b"a"), "YQ==");
     }
 }

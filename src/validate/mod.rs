@@ -7,6 +7,8 @@
 pub mod diagnostic;
 pub mod render;
 mod rules;
+
+pub(crate) use rules::checker_bool;
 mod similar;
 mod view;
 

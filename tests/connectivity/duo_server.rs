@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use authproxy_manager::schema::types::decode_base64;
 use hmac::{Hmac, Mac};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -168,7 +169,10 @@ fn verify_signature(head: &str) -> bool {
     else {
         return false;
     };
-    let Some(decoded) = auth.strip_prefix("Basic ").and_then(decode_base64) else { return false };
+    let Some(decoded) = auth.strip_prefix("Basic ").and_then(decode_base64).and_then(|b| String::from_utf8(b).ok())
+    else {
+        return false;
+    };
     let Some((ikey, signature)) = decoded.split_once(':') else { return false };
     let host = host.split(':').next().unwrap_or_default().to_ascii_lowercase();
     let canonical = format!("{date}\nGET\n{host}\n/auth/v2/check\n");
@@ -176,22 +180,6 @@ fn verify_signature(head: &str) -> bool {
     mac.update(canonical.as_bytes());
     let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     ikey == IKEY && signature == expected
-}
-
-fn decode_base64(text: &str) -> Option<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in text.trim_end_matches('=').bytes() {
-        bits = (bits << 6) | u32::try_from(ALPHABET.iter().position(|a| *a == c)?).ok()?;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push(u8::try_from((bits >> count) & 0xff).ok()?);
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// A loopback HTTP proxy: CONNECT tunnels to 127.0.0.1 (or answers 403 when `refuse`).
