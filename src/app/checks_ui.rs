@@ -194,17 +194,7 @@ impl ChecksUi {
 impl Run {
     fn summary(&self) -> String {
         let results: Vec<ProbeResult> = self.rows.iter().filter_map(|r| r.result.clone()).collect();
-        let t = report::Tally::of(&results);
-        let wall = self.finished.unwrap_or_else(|| self.started.elapsed());
-        format!(
-            "{} probes in {:.1} s: {} ok, {} with warnings, {} failed, {} not tested",
-            results.len(),
-            wall.as_secs_f64(),
-            t.passed,
-            t.warnings,
-            t.failed,
-            t.skipped
-        )
+        report::summary(&results, self.finished.unwrap_or_else(|| self.started.elapsed()))
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::Format;
@@ -51,34 +51,26 @@ pub fn check(
     let install_dir = args.install_dir.clone().or_else(|| crate::config::file::inferred_install_dir(&args.file));
     let probes = connectivity::build_plan(&doc, install_dir.as_deref());
     let started = Instant::now();
-    let streamed: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (blocks, finished_probes) = std::sync::mpsc::channel::<String>();
     let sink: runner::EventSink = {
-        let streamed = streamed.clone();
         let (file, text) = (shown.clone(), args.format == Format::Text);
         Arc::new(move |event| {
             if let Event::Finished { result, .. } = event {
                 tracing::info!(probe = %result.probe.title(), verdict = result.verdict.as_str(), "probe finished");
                 if text {
-                    let mut block = report::heading(&file, &result);
-                    for line in report::step_lines(&result) {
-                        block.push('\n');
-                        block.push_str(&line);
-                    }
-                    if let Ok(mut s) = streamed.lock() {
-                        s.push(block);
-                    }
+                    let block = std::iter::once(report::heading(&file, &result)).chain(report::step_lines(&result));
+                    let _ = blocks.send(block.collect::<Vec<_>>().join("\n"));
                 }
             }
         })
     };
     let results = std::thread::scope(|scope| {
+        // The sink goes with the runner: when the run ends the channel closes.
         let runner = scope.spawn(|| runner::run(&probes, protector, sink, Cancel::default()));
-        // Print finished probes while the rest still run.
-        while !runner.is_finished() {
-            flush_streamed(&streamed, out);
-            std::thread::sleep(std::time::Duration::from_millis(50));
+        for block in finished_probes {
+            let _ = writeln!(out, "{block}");
+            let _ = out.flush();
         }
-        flush_streamed(&streamed, out);
         runner.join()
     });
     let results = match results {
@@ -95,9 +87,7 @@ pub fn check(
     let wall = started.elapsed();
     match args.format {
         Format::Text => {
-            let full = report::text(&shown, &results, wall);
-            let summary = full.lines().last().unwrap_or_default();
-            let _ = writeln!(out, "{summary}");
+            let _ = writeln!(out, "{shown}: {}", report::summary(&results, wall));
         }
         Format::Json => {
             let text = serde_json::to_string_pretty(&report::json(&shown, &results, wall)).unwrap_or_default();
@@ -109,12 +99,4 @@ pub fn check(
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn flush_streamed(streamed: &Mutex<Vec<String>>, out: &mut (dyn Write + Send)) {
-    let blocks = streamed.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
-    for block in blocks {
-        let _ = writeln!(out, "{block}");
-    }
-    let _ = out.flush();
 }

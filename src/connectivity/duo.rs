@@ -111,7 +111,7 @@ async fn open(
     steps.begin(StepKind::Dns);
     let addrs = net::resolve(connect_host, connect_port, DUO_TIMEOUT).await;
     let addrs = steps.end(addrs, |a| {
-        let ips = a.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ");
+        let ips = net::describe_addrs(a);
         if target.proxy.is_some() {
             format!("proxy {connect_host}: {ips}")
         } else {

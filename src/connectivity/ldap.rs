@@ -24,7 +24,7 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
     let step = log.begin(StepKind::Dns);
     let addrs = match net::resolve(&target.host, target.port, timeout).await {
         Ok(addrs) => {
-            log.pass(step, describe_addrs(&addrs));
+            log.pass(step, net::describe_addrs(&addrs));
             addrs
         }
         Err(problem) => return log.fail_and_skip(step, problem, &after(StepKind::Dns)),
@@ -152,10 +152,6 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), ldap.unbind()).await;
     driver.abort();
-}
-
-fn describe_addrs(addrs: &[std::net::SocketAddr]) -> String {
-    addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn connect_problem(error: &LdapError, transport: Transport, label: &str, timeout: Duration) -> Problem {

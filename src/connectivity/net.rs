@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 
-use super::Problem;
+use super::runner::StepLog;
+use super::{Problem, StepKind};
 
 /// Resolves `host:port` (an IP literal resolves to itself).
 ///
@@ -66,6 +67,29 @@ pub fn classify_connect_error(e: &io::Error, address: &str) -> Problem {
         io::ErrorKind::ConnectionRefused => Problem::ConnectionRefused { address: address.to_string() },
         io::ErrorKind::TimedOut => Problem::ConnectTimeout { address: address.to_string(), seconds: 0 },
         _ => Problem::Network { address: address.to_string(), detail: e.to_string() },
+    }
+}
+
+/// The addresses a name resolved to, for a step's detail.
+#[must_use]
+pub fn describe_addrs(addrs: &[SocketAddr]) -> String {
+    addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Probes a TCP service (the `[main]` HTTP proxy): DNS, then TCP connect.
+pub async fn probe(host: &str, port: u16, timeout: Duration, log: &mut StepLog) {
+    let step = log.begin(StepKind::Dns);
+    let addrs = match resolve(host, port, timeout).await {
+        Ok(addrs) => {
+            log.pass(step, describe_addrs(&addrs));
+            addrs
+        }
+        Err(problem) => return log.fail_and_skip(step, problem, &[StepKind::Tcp]),
+    };
+    let step = log.begin(StepKind::Tcp);
+    match connect(&addrs, &address_label(host, port), timeout).await {
+        Ok(stream) => log.pass(step, stream.peer_addr().map_or_else(|_| String::new(), |a| a.to_string())),
+        Err(problem) => log.fail(step, problem),
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::Problem;
-use crate::config::{Document, Section};
+use crate::config::{Document, Entry, Section};
 use crate::schema::SectionType;
 use crate::secrets::{Protector, Secret};
 
@@ -345,8 +345,8 @@ pub fn user_filter(security_group_dn: &str, ldap_filter: &str) -> String {
 
 /// The keys `stem` and `stem_N` (N ≥ `first_number`) that hold values, in the order the proxy
 /// tries them (bare first, then by number), each with its number.
-fn numbered<'a>(section: &'a Section, stem: &str, first_number: u32) -> Vec<(&'a crate::config::Entry, Option<u32>)> {
-    let mut found: Vec<(&crate::config::Entry, Option<u32>)> = Vec::new();
+fn numbered<'a>(section: &'a Section, stem: &str, first_number: u32) -> Vec<(&'a Entry, Option<u32>)> {
+    let mut found: Vec<(&Entry, Option<u32>)> = Vec::new();
     for entry in &section.entries {
         let number = if entry.name == stem {
             None
@@ -379,30 +379,17 @@ pub fn build_plan(doc: &Document, install_dir: Option<&Path>) -> Vec<Probe> {
     let mut probes = Vec::new();
 
     if let (Some(m), Some(route)) = (main, &main_proxy) {
-        let at = m.get("http_proxy_host");
-        probes.push(Probe {
-            section: m.name.to_string(),
-            line: at.map_or(m.line, |e| e.line),
-            column: at.map_or(0, |e| doc.line_col(e.key_range.start).column - 1),
-            target: ProbeTarget::HttpProxy { host: route.host.clone(), port: route.port },
-        });
+        let target = ProbeTarget::HttpProxy { host: route.host.clone(), port: route.port };
+        probes.push(located(doc, m, m.get("http_proxy_host"), target));
     }
 
     for section in doc.regular_sections() {
         let Some(kind) = SectionType::from_section_name(&section.name) else { continue };
-        let at = |entry: Option<&crate::config::Entry>| {
-            entry.map_or((section.line, 0), |e| (e.line, doc.line_col(e.key_range.start).column - 1))
-        };
         match kind {
             SectionType::AdClient => {
                 for (entry, _) in numbered(section, "host", 2) {
-                    let (line, column) = at(Some(entry));
-                    probes.push(Probe {
-                        section: section.name.to_string(),
-                        line,
-                        column,
-                        target: ProbeTarget::Ldap(ldap_target(section, defaults, entry.value.trim(), install_dir)),
-                    });
+                    let target = ProbeTarget::Ldap(ldap_target(section, defaults, entry.value.trim(), install_dir));
+                    probes.push(located(doc, section, Some(entry), target));
                 }
             }
             SectionType::RadiusClient => {
@@ -410,21 +397,16 @@ pub fn build_plan(doc: &Document, install_dir: Option<&Path>) -> Vec<Probe> {
                 for (entry, number) in hosts {
                     let port_key = number.map_or_else(|| "port".to_string(), |n| format!("port_{n}"));
                     let port = parse_port(value(section, defaults, &port_key), 1812);
-                    let (line, column) = at(Some(entry));
-                    probes.push(Probe {
-                        section: section.name.to_string(),
-                        line,
-                        column,
-                        target: ProbeTarget::Radius(RadiusTarget {
-                            host: entry.value.trim().to_string(),
-                            port,
-                            secret: SecretSource::read(section, defaults, "secret"),
-                            nas_ip: value(section, defaults, "nas_ip")
-                                .map(str::trim)
-                                .filter(|v| !v.is_empty())
-                                .map(String::from),
-                        }),
+                    let target = ProbeTarget::Radius(RadiusTarget {
+                        host: entry.value.trim().to_string(),
+                        port,
+                        secret: SecretSource::read(section, defaults, "secret"),
+                        nas_ip: value(section, defaults, "nas_ip")
+                            .map(str::trim)
+                            .filter(|v| !v.is_empty())
+                            .map(String::from),
                     });
+                    probes.push(located(doc, section, Some(entry), target));
                 }
             }
             _ => {
@@ -434,11 +416,8 @@ pub fn build_plan(doc: &Document, install_dir: Option<&Path>) -> Vec<Probe> {
                         host: host.trim().to_string(),
                         port: parse_port(value(section, None, "http_proxy_port"), 80),
                     });
-                let proxy = section_proxy.or_else(|| {
-                    (kind.is_radius_server() || matches!(kind, SectionType::LdapServerAuto | SectionType::Cloud))
-                        .then(|| main_proxy.clone())
-                        .flatten()
-                });
+                // [main]'s proxy reaches the server and cloud sections (fact sheet §3).
+                let proxy = section_proxy.or_else(|| kind.uses_duo_api().then(|| main_proxy.clone()).flatten());
                 let checks_credentials = kind.is_radius_server() || kind == SectionType::LdapServerAuto;
                 let credentials = checks_credentials.then(|| DuoCredentials {
                     ikey: value(section, defaults, "ikey").unwrap_or("").trim().to_string(),
@@ -450,23 +429,28 @@ pub fn build_plan(doc: &Document, install_dir: Option<&Path>) -> Vec<Probe> {
                 } else {
                     parse_port(value(section, defaults, "api_port"), 443)
                 };
-                let (line, column) = at(Some(host_entry));
-                probes.push(Probe {
-                    section: section.name.to_string(),
-                    line,
-                    column,
-                    target: ProbeTarget::Duo(DuoTarget {
-                        host: host_entry.value.trim().to_string(),
-                        port,
-                        ca_file: ca.map(|c| resolve_path(c, install_dir)),
-                        proxy,
-                        credentials,
-                    }),
+                let target = ProbeTarget::Duo(DuoTarget {
+                    host: host_entry.value.trim().to_string(),
+                    port,
+                    ca_file: ca.map(|c| resolve_path(c, install_dir)),
+                    proxy,
+                    credentials,
                 });
+                probes.push(located(doc, section, Some(host_entry), target));
             }
         }
     }
     probes
+}
+
+/// A probe pointing at `entry` of `section` (at its header when the key is inherited).
+fn located(doc: &Document, section: &Section, entry: Option<&Entry>, target: ProbeTarget) -> Probe {
+    Probe {
+        section: section.name.to_string(),
+        line: entry.map_or(section.line, |e| e.line),
+        column: entry.map_or(0, |e| doc.line_col(e.key_range.start).column - 1),
+        target,
+    }
 }
 
 fn ldap_target(section: &Section, defaults: Option<&Section>, host: &str, install_dir: Option<&Path>) -> LdapTarget {

@@ -76,6 +76,21 @@ pub fn step_lines(result: &ProbeResult) -> Vec<String> {
     lines
 }
 
+/// One line: how many probes, how long, and how they ended.
+#[must_use]
+pub fn summary(results: &[ProbeResult], wall: Duration) -> String {
+    let tally = Tally::of(results);
+    format!(
+        "{} probes in {}: {} ok, {} with warnings, {} failed, {} not tested",
+        results.len(),
+        millis(wall),
+        tally.passed,
+        tally.warnings,
+        tally.failed,
+        tally.skipped
+    )
+}
+
 /// The whole report as text.
 #[must_use]
 pub fn text(file: &str, results: &[ProbeResult], wall: Duration) -> String {
@@ -93,17 +108,7 @@ pub fn text(file: &str, results: &[ProbeResult], wall: Duration) -> String {
             let _ = writeln!(out, "{line}");
         }
     }
-    let tally = Tally::of(results);
-    let _ = writeln!(
-        out,
-        "{file}: {} probes in {}: {} ok, {} with warnings, {} failed, {} not tested",
-        results.len(),
-        millis(wall),
-        tally.passed,
-        tally.warnings,
-        tally.failed,
-        tally.skipped
-    );
+    let _ = writeln!(out, "{file}: {}", summary(results, wall));
     out
 }
 

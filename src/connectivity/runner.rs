@@ -210,22 +210,7 @@ async fn run_one(probe: &Probe, protector: &dyn Protector, log: &mut StepLog) {
         ProbeTarget::Ldap(target) => ldap::probe(target, protector, log).await,
         ProbeTarget::Duo(target) => duo::probe(target, protector, log).await,
         ProbeTarget::Radius(target) => radius::probe(target, protector, log).await,
-        ProbeTarget::HttpProxy { host, port } => {
-            let timeout = super::plan::DUO_TIMEOUT;
-            let step = log.begin(StepKind::Dns);
-            let addrs = match net::resolve(host, *port, timeout).await {
-                Ok(a) => {
-                    log.pass(step, a.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", "));
-                    a
-                }
-                Err(problem) => return log.fail_and_skip(step, problem, &[StepKind::Tcp]),
-            };
-            let step = log.begin(StepKind::Tcp);
-            match net::connect(&addrs, &net::address_label(host, *port), timeout).await {
-                Ok(s) => log.pass(step, s.peer_addr().map_or_else(|_| String::new(), |a| a.to_string())),
-                Err(problem) => log.fail(step, problem),
-            }
-        }
+        ProbeTarget::HttpProxy { host, port } => net::probe(host, *port, super::plan::DUO_TIMEOUT, log).await,
     }
 }
 

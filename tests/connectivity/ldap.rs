@@ -33,6 +33,23 @@ fn with(section: &str, key: &str, value: &str) -> String {
         + "\n"
 }
 
+/// Sections written as `[ad_client]`, in one file numbered in order: `[ad_client]`, `[ad_client2]`, …
+fn one_file(sections: impl IntoIterator<Item = String>) -> String {
+    sections
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, section)| {
+                if i == 0 {
+                    section
+                } else {
+                    section.replacen("[ad_client]", &format!("[ad_client{}]", i + 1), 1)
+                }
+            },
+        )
+        .collect()
+}
+
 fn ad_section(transport: &str, extra: &str) -> String {
     let a = ad();
     let port = if transport == "ldaps" { a.get("TEST_AD_LDAPS_PORT") } else { a.get("TEST_AD_PORT") };
@@ -52,15 +69,11 @@ fn ad_section(transport: &str, extra: &str) -> String {
 #[test]
 fn openldap_plain_binds_and_finds_a_group_member_over_clear_ldaps_and_starttls() {
     let s = slapd();
-    let results = super::run(
-        &[
-            slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", ""),
-            slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "ldaps", "")
-                .replace("[ad_client]", "[ad_client2]"),
-            slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "starttls", "").replace("[ad_client]", "[ad_client3]"),
-        ]
-        .concat(),
-    );
+    let results = super::run(&one_file([
+        slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", ""),
+        slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "ldaps", ""),
+        slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "starttls", ""),
+    ]));
     assert_eq!(results.len(), 3);
     for r in &results {
         assert_passed(r);
@@ -73,13 +86,12 @@ fn openldap_plain_binds_and_finds_a_group_member_over_clear_ldaps_and_starttls()
 fn active_directory_ntlm2_and_plain_binds_pass_over_every_transport() {
     let a = ad();
     let plain = format!("auth_type=plain\nbind_dn={}\n", a.get("TEST_AD_BIND_DN"));
-    let text = [
+    let text = one_file([
         ad_section("clear", ""),
-        ad_section("ldaps", "").replace("[ad_client]", "[ad_client2]"),
-        ad_section("starttls", "").replace("[ad_client]", "[ad_client3]"),
-        ad_section("ldaps", &plain).replace("[ad_client]", "[ad_client4]"),
-    ]
-    .concat();
+        ad_section("ldaps", ""),
+        ad_section("starttls", ""),
+        ad_section("ldaps", &plain),
+    ]);
     for r in super::run(&text) {
         assert_passed(&r);
     }
@@ -126,14 +138,9 @@ fn ad_sub_codes_name_wrong_password_disabled_expired_and_must_change() {
         ),
         (String::new(), "wrong".to_string(), "52e", "wrong password"),
     ];
-    let text: String = cases
-        .iter()
-        .enumerate()
-        .map(|(i, (extra, pw, _, _))| {
-            with(&ad_section("ldaps", extra), "service_account_password", pw)
-                .replace("[ad_client]", &format!("[ad_client{}]", i + 1))
-        })
-        .collect();
+    let text = one_file(
+        cases.iter().map(|(extra, pw, _, _)| with(&ad_section("ldaps", extra), "service_account_password", pw)),
+    );
     let results = super::run(&text);
     for (r, (_, _, code, meaning)) in results.iter().zip(&cases) {
         let problem = assert_fails_at(r, StepKind::Bind, "invalid_credentials");
@@ -156,18 +163,14 @@ fn certificate_failures_are_each_named() {
         ("localhost", main, "ssl_ca_certs_file=/nonexistent/ca.pem\n".into(), "ca_file_unusable"),
         ("localhost", s.get("TEST_SLAPD_PORT"), String::new(), "tls_handshake"),
     ];
-    let text: String = cases
-        .iter()
-        .enumerate()
-        .map(|(i, (host, port, ca, _))| {
-            let mut section = slapd_section(host, port, "ldaps", "");
-            if let Some(line) = ca.strip_suffix('\n') {
-                let (k, v) = line.split_once('=').expect("key=value");
-                section = with(&section, k, v);
-            }
-            section.replace("[ad_client]", &format!("[ad_client{}]", i + 1))
-        })
-        .collect();
+    let text = one_file(cases.iter().map(|(host, port, ca, _)| {
+        let mut section = slapd_section(host, port, "ldaps", "");
+        if let Some(line) = ca.strip_suffix('\n') {
+            let (k, v) = line.split_once('=').expect("key=value");
+            section = with(&section, k, v);
+        }
+        section
+    }));
     let results = super::run(&text);
     for (r, (_, _, _, class)) in results.iter().zip(&cases) {
         assert_fails_at(r, StepKind::Tls, class);
@@ -182,17 +185,15 @@ fn certificate_failures_are_each_named() {
 #[test]
 fn hostname_checks_follow_duo_cn_fallback_and_can_be_turned_off() {
     let s = slapd();
-    let text = [
+    let text = one_file([
         // IP-only SAN, CN 127.0.0.1: Duo falls back to the CN and accepts the IP host.
         slapd_section("127.0.0.1", s.get("TEST_SLAPD_IPSAN_LDAPS_PORT"), "ldaps", ""),
         with(
             &slapd_section("localhost", s.get("TEST_SLAPD_WRONGHOST_LDAPS_PORT"), "ldaps", ""),
             "timeout",
             "5\nssl_verify_hostname=false",
-        )
-        .replace("[ad_client]", "[ad_client2]"),
-    ]
-    .concat();
+        ),
+    ]);
     for r in super::run(&text) {
         assert_passed(&r);
     }
@@ -201,19 +202,15 @@ fn hostname_checks_follow_duo_cn_fallback_and_can_be_turned_off() {
 #[test]
 fn unreachable_servers_are_refused_timed_out_silent_or_unknown() {
     let s = slapd();
-    let text = [
+    let text = one_file([
         slapd_section("127.0.0.1", s.get("TEST_SLAPD_REFUSED_PORT"), "clear", ""),
-        with(&slapd_section(blackholed_address(), "389", "clear", ""), "timeout", "2")
-            .replace("[ad_client]", "[ad_client2]"),
-        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "ldaps", ""), "timeout", "2")
-            .replace("[ad_client]", "[ad_client3]"),
-        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "clear", ""), "timeout", "2")
-            .replace("[ad_client]", "[ad_client4]"),
-        slapd_section("no-such-host.invalid", "389", "clear", "").replace("[ad_client]", "[ad_client5]"),
+        with(&slapd_section(blackholed_address(), "389", "clear", ""), "timeout", "2"),
+        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "ldaps", ""), "timeout", "2"),
+        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "clear", ""), "timeout", "2"),
+        slapd_section("no-such-host.invalid", "389", "clear", ""),
         // ldap:// to an LDAPS port: the server hangs up on the clear bind.
-        slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "clear", "").replace("[ad_client]", "[ad_client6]"),
-    ]
-    .concat();
+        slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "clear", ""),
+    ]);
     let results = super::run(&text);
     assert_fails_at(&results[0], StepKind::Tcp, "connection_refused");
     let timeout = assert_fails_at(&results[1], StepKind::Tcp, "connect_timeout");
@@ -230,20 +227,16 @@ fn search_failures_missing_dn_and_user_outside_the_group() {
     let s = slapd();
     let a = ad();
     let port = s.get("TEST_SLAPD_PORT");
-    let text = [
+    let text = one_file([
         with(&slapd_section("localhost", port, "clear", ""), "search_dn", "ou=Nope,dc=example,dc=test"),
         with(
             &slapd_section("localhost", port, "clear", ""),
             "search_dn",
             &format!("uid={},ou=People,dc=example,dc=test", s.get("TEST_SLAPD_NONMEMBER_USER")),
-        )
-        .replace("[ad_client]", "[ad_client2]"),
-        with(&ad_section("ldaps", ""), "search_dn", "OU=Nope,DC=example,DC=test")
-            .replace("[ad_client]", "[ad_client3]"),
-        with(&ad_section("ldaps", ""), "search_dn", &format!("CN=Out Sider,{}", a.get("TEST_AD_USERS_DN")))
-            .replace("[ad_client]", "[ad_client4]"),
-    ]
-    .concat();
+        ),
+        with(&ad_section("ldaps", ""), "search_dn", "OU=Nope,DC=example,DC=test"),
+        with(&ad_section("ldaps", ""), "search_dn", &format!("CN=Out Sider,{}", a.get("TEST_AD_USERS_DN"))),
+    ]);
     let results = super::run(&text);
     let missing = assert_fails_at(&results[0], StepKind::Search, "no_such_object");
     assert!(missing.to_string().contains("dc=example,dc=test"), "OpenLDAP names the nearest entry: {missing}");
