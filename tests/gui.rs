@@ -328,12 +328,14 @@ fn test_connectivity_streams_each_probe_into_the_connectivity_tab() {
     std::fs::write(&path, text).unwrap();
     let mut harness = harness(Some(&path), Platform::Linux, None);
     harness.key_press(Key::F6);
-    harness.run();
+    // While the probe runs its spinner repaints every frame, so step instead of waiting to settle.
+    harness.step();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while harness.query_by_label_contains("1 probes in").is_none() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.run();
+        harness.step();
     }
+    harness.run();
     assert!(harness.query_by_label_contains("1 failed").is_some(), "the run's summary shows the failure");
     assert!(
         harness.query_by_label_contains(&format!("connection refused by 127.0.0.1:{port}")).is_some(),
