@@ -243,7 +243,12 @@ impl Editor {
             pixels_per_point: ui.pixels_per_point(),
         };
         let text_layouter = &mut self.layouter;
+        let (text, prefetch) = buffer.text_and_prefetch();
         let mut layouter = |ui: &Ui, buf: &dyn TextBuffer, _wrap_width: f32| -> Arc<Galley> {
+            // The first sight of an edited text: its analysis can start now, beside the layout.
+            if !text_layouter.is_laid_out(buf.as_str()) {
+                prefetch.start(buf.as_str());
+            }
             text_layouter.layout(buf.as_str(), &look, |job| ui.fonts_mut(|f| f.layout_job(job)))
         };
 
@@ -253,7 +258,7 @@ impl Editor {
                 ui.spacing_mut().item_spacing.x = 0.0;
                 let gutter_left = ui.cursor().left();
                 ui.add_space(GUTTER_WIDTH);
-                let output = egui::TextEdit::multiline(&mut buffer.text)
+                let output = egui::TextEdit::multiline(text)
                     .id(self.id)
                     .code_editor()
                     .lock_focus(true)
@@ -333,11 +338,12 @@ impl Editor {
 
     /// Refreshes and draws the completion list against the current analysis.
     pub fn show_completion(&mut self, ui: &Ui, buffer: &mut Buffer, analysis: &Analysis, platform: Platform) {
-        let anchor = self.caret_rect(&buffer.text);
-        let Some(list) = self.completion.as_mut() else {
+        if self.completion.is_none() {
             self.popup_rect = None;
             return;
-        };
+        }
+        let anchor = self.caret_rect(&buffer.text);
+        let Some(list) = self.completion.as_mut() else { return };
         if list.caret != self.caret || list.revision != analysis.revision {
             list.items = complete::complete(&analysis.doc, self.caret, platform);
             list.caret = self.caret;

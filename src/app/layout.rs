@@ -109,45 +109,101 @@ pub fn layout_job(highlighter: &mut Highlighter, text: &str, look: &Look) -> Lay
     job
 }
 
-/// The text's lines as egui splits a job into paragraphs: without their `\n`, except
-/// that the last one keeps a final `\n`.
-fn paragraphs(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= text.len() {
-            return None;
-        }
-        let mut end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        if end + 1 == text.len() && text.ends_with('\n') {
+/// The paragraphs (as egui splits a job) that start in `text[from..to]`, with their byte
+/// offsets: lines without their `\n`, except that the text's last line keeps a final `\n`.
+/// `from` is a line start and `to` is a line start or the end of the text.
+fn paragraphs(text: &str, from: usize, to: usize) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut start = from;
+    while start < to {
+        let mut end = text[start..to].find('\n').map_or(to, |i| start + i);
+        if end + 1 == text.len() {
             end += 1;
         }
-        let item = (start, &text[start..end]);
+        found.push((start, &text[start..end]));
         start = end + 1;
-        Some(item)
-    })
-}
-
-/// Lays out the editor's text, remembering every line's galley.
-#[derive(Default)]
-pub struct TextLayouter {
-    highlighter: Highlighter,
-    look: Option<Look>,
-    lines: FxHashMap<Box<str>, Arc<Galley>>,
-    last: Option<(String, Arc<Galley>)>,
-    /// The last text's line galleys, in order: lines outside an edit are reused by position.
-    last_lines: Vec<Arc<Galley>>,
+    }
+    found
 }
 
 /// Bytes at the start and at the end that `old` and `new` share (not overlapping).
 fn common_ends(old: &str, new: &str) -> (usize, usize) {
     let (a, b) = (old.as_bytes(), new.as_bytes());
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let room = a.len().min(b.len()) - prefix;
-    let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let shorter = a.len().min(b.len());
+    let prefix = shared_len(shorter, |i, n| a[i..i + n] == b[i..i + n]);
+    let room = shorter - prefix;
+    let suffix = shared_len(room, |i, n| a[a.len() - i - n..a.len() - i] == b[b.len() - i - n..b.len() - i]);
     (prefix, suffix)
 }
 
+/// The length of the longest shared run within `limit` bytes; `same(i, n)` compares the `n`
+/// bytes at distance `i`. Whole blocks first (a memcmp each), then byte by byte.
+fn shared_len(limit: usize, same: impl Fn(usize, usize) -> bool) -> usize {
+    const BLOCK: usize = 64;
+    let mut at = 0;
+    while at + BLOCK <= limit && same(at, BLOCK) {
+        at += BLOCK;
+    }
+    while at < limit && same(at, 1) {
+        at += 1;
+    }
+    at
+}
+
+/// Lines per chunk: an edit re-joins the rows of one chunk, then the chunks.
+const CHUNK_LINES: usize = 64;
+
+/// Consecutive line galleys joined into one.
+struct Chunk {
+    lines: usize,
+    galley: Arc<Galley>,
+}
+
+/// The laid-out lines of a text with at least one line break.
+struct Lines {
+    /// Byte offset of each line (egui paragraph) in the text.
+    starts: Vec<usize>,
+    galleys: Vec<Arc<Galley>>,
+    chunks: Vec<Chunk>,
+}
+
+/// The last text laid out.
+struct Laid {
+    text: String,
+    galley: Arc<Galley>,
+    lines: Option<Lines>,
+}
+
+/// Lays out the editor's text, remembering every line's galley.
+///
+/// An edit lays out only the lines it touched and re-joins one chunk of lines; joining
+/// every line's galley anew each keystroke cost milliseconds on a 10,000-line file.
+pub struct TextLayouter {
+    highlighter: Highlighter,
+    look: Option<Look>,
+    /// Galleys of the lines seen lately, by their text.
+    cache: FxHashMap<Box<str>, Arc<Galley>>,
+    laid: Option<Laid>,
+    chunk_lines: usize,
+}
+
+impl Default for TextLayouter {
+    fn default() -> Self {
+        Self::with_chunk_lines(CHUNK_LINES)
+    }
+}
+
 impl TextLayouter {
+    fn with_chunk_lines(chunk_lines: usize) -> Self {
+        Self { highlighter: Highlighter::new(), look: None, cache: FxHashMap::default(), laid: None, chunk_lines }
+    }
+
+    /// Whether `text` is the text laid out last.
+    #[must_use]
+    pub fn is_laid_out(&self, text: &str) -> bool {
+        self.laid.as_ref().is_some_and(|laid| laid.text == text)
+    }
+
     /// The galley of `text`; `layout_line` lays out one line's job (through egui's fonts).
     pub fn layout(
         &mut self,
@@ -157,70 +213,133 @@ impl TextLayouter {
     ) -> Arc<Galley> {
         if self.look.as_ref() != Some(look) {
             self.look = Some(look.clone());
-            self.lines.clear();
-            self.last = None;
-            self.last_lines.clear();
+            self.cache.clear();
+            self.laid = None;
         }
-        if let Some((last_text, galley)) = &self.last {
-            if last_text == text {
-                return Arc::clone(galley);
+        let previous = self.laid.take();
+        if let Some(laid) = &previous {
+            if laid.text == text {
+                let galley = Arc::clone(&laid.galley);
+                self.laid = previous;
+                return galley;
             }
         }
-        // Lines wholly before or after the edited bytes are the previous text's lines,
-        // at the same index from the start or from the end.
-        let (prefix, suffix) = match &self.last {
-            Some((old, _)) if !self.last_lines.is_empty() => common_ends(old, text),
-            _ => (0, 0),
-        };
-        let old_lines = std::mem::take(&mut self.last_lines);
-        let new_count = if old_lines.is_empty() { 0 } else { paragraphs(text).count() };
-        let galley = if text.contains('\n') {
-            let formats = formats(look);
-            let mut galleys = Vec::with_capacity(new_count.max(text.len() / 24));
-            let suffix_start = text.len() - suffix;
-            for (index, (start, paragraph)) in paragraphs(text).enumerate() {
-                // A byte after the line's `\n` is shared too, so it was not the old last line.
-                let before_edit = start + paragraph.len() + 1 < prefix;
-                let after_edit = start > suffix_start;
-                let from_end = new_count.checked_sub(index + 1);
-                let reused = if before_edit {
-                    old_lines.get(index)
-                } else if after_edit {
-                    from_end.and_then(|k| old_lines.len().checked_sub(k + 1)).and_then(|i| old_lines.get(i))
-                } else {
-                    None
-                };
-                if let Some(galley) = reused {
-                    galleys.push(Arc::clone(galley));
-                    continue;
+        let laid = if text.contains('\n') {
+            let lines = match previous {
+                Some(Laid { text: old_text, lines: Some(old), .. }) => {
+                    self.update_lines(old, &old_text, text, look, &mut layout_line)
                 }
-                let galley = match self.lines.get(paragraph) {
-                    Some(galley) => Arc::clone(galley),
-                    None => {
-                        let mut line_job = LayoutJob { text: paragraph.to_owned(), ..LayoutJob::default() };
-                        line_job.wrap.max_width = f32::INFINITY;
-                        push_line_sections(&mut self.highlighter, paragraph, 0, &formats, &mut line_job.sections);
-                        let galley = layout_line(line_job);
-                        self.lines.insert(paragraph.into(), Arc::clone(&galley));
-                        galley
-                    }
-                };
-                galleys.push(galley);
+                _ => self.all_lines(text, look, &mut layout_line),
+            };
+            if self.cache.len() > 4 * lines.galleys.len() + 10_000 {
+                self.cache.clear();
             }
-            if self.lines.len() > 4 * galleys.len() + 10_000 {
-                self.lines.clear();
-            }
+            let chunks: Vec<Arc<Galley>> = lines.chunks.iter().map(|c| Arc::clone(&c.galley)).collect();
             // The rows keep their own lines' formats; the whole job only carries the text
             // (nothing reads a laid-out galley's sections).
             let job = LayoutJob::simple(text.to_owned(), look.font.clone(), look.palette.text, f32::INFINITY);
-            let galley = Arc::new(Galley::concat(Arc::new(job), &galleys, look.pixels_per_point));
-            self.last_lines = galleys;
-            galley
+            let galley = Arc::new(Galley::concat(Arc::new(job), &chunks, look.pixels_per_point));
+            Laid { text: text.to_owned(), galley, lines: Some(lines) }
         } else {
-            layout_line(layout_job(&mut self.highlighter, text, look))
+            let galley = layout_line(layout_job(&mut self.highlighter, text, look));
+            Laid { text: text.to_owned(), galley, lines: None }
         };
-        self.last = Some((text.to_owned(), Arc::clone(&galley)));
+        let galley = Arc::clone(&laid.galley);
+        self.laid = Some(laid);
         galley
+    }
+
+    /// Lays out every line of `text`.
+    fn all_lines(&mut self, text: &str, look: &Look, layout_line: &mut impl FnMut(LayoutJob) -> Arc<Galley>) -> Lines {
+        let (starts, galleys) = self.line_galleys(text, 0, text.len(), look, layout_line);
+        let chunks = self.chunks(&galleys, look);
+        Lines { starts, galleys, chunks }
+    }
+
+    /// Turns the lines of `old_text` into those of `text`: lines wholly before or after the
+    /// changed bytes keep their galleys, and only the chunks holding changed lines are re-joined.
+    fn update_lines(
+        &mut self,
+        mut lines: Lines,
+        old_text: &str,
+        text: &str,
+        look: &Look,
+        layout_line: &mut impl FnMut(LayoutJob) -> Arc<Galley>,
+    ) -> Lines {
+        let (prefix, suffix) = common_ends(old_text, text);
+        // A line is unchanged before the edit when the byte after its `\n` is shared too
+        // (so it was not the last line, which egui lays out with its final `\n`), and after
+        // the edit when the `\n` before it is shared.
+        let first = lines.starts[1..].partition_point(|&s| s < prefix);
+        let after = lines.starts.partition_point(|&s| s <= old_text.len() - suffix).max(first + 1);
+        let to = match lines.starts.get(after) {
+            Some(&start) => start + text.len() - old_text.len(),
+            None => text.len(),
+        };
+        let (starts, galleys) = self.line_galleys(text, lines.starts[first], to, look, layout_line);
+        let added = starts.len();
+        lines.starts.splice(first..after, starts);
+        for start in &mut lines.starts[first + added..] {
+            *start = *start + text.len() - old_text.len();
+        }
+        lines.galleys.splice(first..after, galleys);
+
+        // The chunks that held the replaced lines are rebuilt from the new lines in their place.
+        let (mut chunk_first, mut line_first) = (0, 0);
+        while line_first + lines.chunks[chunk_first].lines <= first {
+            line_first += lines.chunks[chunk_first].lines;
+            chunk_first += 1;
+        }
+        let (mut chunk_end, mut line_end) = (chunk_first, line_first);
+        while chunk_end < lines.chunks.len() && line_end < after {
+            line_end += lines.chunks[chunk_end].lines;
+            chunk_end += 1;
+        }
+        let new_line_end = line_end + added - (after - first);
+        let rebuilt = self.chunks(&lines.galleys[line_first..new_line_end], look);
+        lines.chunks.splice(chunk_first..chunk_end, rebuilt);
+        lines
+    }
+
+    /// The starts and galleys of the lines starting in `text[from..to]`.
+    fn line_galleys(
+        &mut self,
+        text: &str,
+        from: usize,
+        to: usize,
+        look: &Look,
+        layout_line: &mut impl FnMut(LayoutJob) -> Arc<Galley>,
+    ) -> (Vec<usize>, Vec<Arc<Galley>>) {
+        let formats = formats(look);
+        paragraphs(text, from, to)
+            .into_iter()
+            .map(|(start, paragraph)| {
+                let galley = match self.cache.get(paragraph) {
+                    Some(galley) => Arc::clone(galley),
+                    None => {
+                        let mut job = LayoutJob { text: paragraph.to_owned(), ..LayoutJob::default() };
+                        job.wrap.max_width = f32::INFINITY;
+                        push_line_sections(&mut self.highlighter, paragraph, 0, &formats, &mut job.sections);
+                        let galley = layout_line(job);
+                        self.cache.insert(paragraph.into(), Arc::clone(&galley));
+                        galley
+                    }
+                };
+                (start, galley)
+            })
+            .unzip()
+    }
+
+    /// Joins `galleys` in chunks of at most `chunk_lines`.
+    fn chunks(&self, galleys: &[Arc<Galley>], look: &Look) -> Vec<Chunk> {
+        let job = Arc::new(LayoutJob::default());
+        galleys
+            .chunks(self.chunk_lines)
+            .map(|lines| Chunk {
+                lines: lines.len(),
+                galley: Arc::new(Galley::concat(Arc::clone(&job), lines, look.pixels_per_point)),
+            })
+            .collect()
     }
 }
 
@@ -247,10 +366,11 @@ mod tests {
 
     #[test]
     fn paragraphs_split_as_egui_does() {
-        let got: Vec<_> = paragraphs("a\r\n\nb\n").collect();
-        assert_eq!(got, [(0, "a\r"), (3, ""), (4, "b\n")]);
-        let got: Vec<_> = paragraphs("a\nb").collect();
-        assert_eq!(got, [(0, "a"), (2, "b")]);
+        let text = "a\r\n\nb\n";
+        assert_eq!(paragraphs(text, 0, text.len()), [(0, "a\r"), (3, ""), (4, "b\n")]);
+        assert_eq!(paragraphs(text, 3, 4), [(3, "")]);
+        assert_eq!(paragraphs(text, 4, text.len()), [(4, "b\n")]);
+        assert_eq!(paragraphs("a\nb", 0, 3), [(0, "a"), (2, "b")]);
     }
 
     #[test]
@@ -307,34 +427,14 @@ mod tests {
         }
     }
 
-    #[test]
-    fn edits_that_add_and_remove_lines_match_a_full_layout() {
+    /// Lays out every text in turn with one layouter (edits of each other) and checks each
+    /// against a layout of the whole text at once.
+    fn check_against_full_layouts(texts: &[String], chunk_lines: usize) {
         let ctx = egui::Context::default();
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
-            let mut layouter = TextLayouter::default();
-            let texts = [
-                "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\n",
-                "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\nport=636\n",
-                "[main]\nfailmode=safe\ndebug=true\n; note\n\n[ad_client]\nhost=dc1\nport=636\n",
-                "[main]\nfailmode=safe\ndebug=true\n\n[ad_client]\nhost=dc1\nport=636\n",
-                "[main]\nfailmode=safe\ndebug=true\n\n\n[ad_client]\nhost=dc1\nport=636",
-                "[main]\nfailmode=safe\n\n\n[ad_client]\nhost=dc1\nport=636",
-                "x\n[main]\nfailmode=safe\n\n\n[ad_client]\nhost=dc1\nport=636",
-            ];
-            let base = texts[0];
-            let mut edits: Vec<String> = Vec::new();
-            for at in 0..=base.len() {
-                for insert in ["\n", "z", "\n\n"] {
-                    edits.push(format!("{}{insert}{}", &base[..at], &base[at..]));
-                }
-                if at < base.len() {
-                    edits.push(format!("{}{}", &base[..at], &base[at + 1..]));
-                }
-                // Back to the base after each edit, as typing then deleting does.
-                edits.push(base.to_string());
-            }
+            let mut layouter = TextLayouter::with_chunk_lines(chunk_lines);
             let mut h = Highlighter::new();
-            for text in texts.iter().copied().chain(edits.iter().map(String::as_str)) {
+            for text in texts {
                 let galley = layouter.layout(text, &look(false), |job| ui.fonts_mut(|f| f.layout_job(job)));
                 let whole = ui.fonts_mut(|f| f.layout_job(layout_job(&mut h, text, &look(false))));
                 let rows = |g: &Galley| {
@@ -343,9 +443,72 @@ mod tests {
                         .map(|r| (r.glyphs.iter().map(|g| g.chr).collect::<String>(), r.ends_with_newline, r.pos))
                         .collect::<Vec<_>>()
                 };
-                assert_eq!(rows(&galley), rows(&whole), "{text:?}");
+                assert_eq!(rows(&galley), rows(&whole), "{text:?}, chunks of {chunk_lines}");
+                assert_eq!(galley.text(), text.as_str());
+                assert_eq!(
+                    (galley.rect, galley.mesh_bounds, galley.num_vertices, galley.num_indices),
+                    (whole.rect, whole.mesh_bounds, whole.num_vertices, whole.num_indices),
+                    "{text:?}, chunks of {chunk_lines}"
+                );
             }
         });
         output.textures_delta.clear();
+    }
+
+    #[test]
+    fn edits_that_add_and_remove_lines_match_a_full_layout() {
+        let texts = [
+            "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\n",
+            "[main]\nfailmode=safe\n; note\n\n[ad_client]\nhost=dc1\nport=636\n",
+            "[main]\nfailmode=safe\ndebug=true\n; note\n\n[ad_client]\nhost=dc1\nport=636\n",
+            "[main]\nfailmode=safe\ndebug=true\n\n[ad_client]\nhost=dc1\nport=636\n",
+            "[main]\nfailmode=safe\ndebug=true\n\n\n[ad_client]\nhost=dc1\nport=636",
+            "[main]\nfailmode=safe\n\n\n[ad_client]\nhost=dc1\nport=636",
+            "x\n[main]\nfailmode=safe\n\n\n[ad_client]\nhost=dc1\nport=636",
+        ];
+        let base = texts[0];
+        let mut all: Vec<String> = texts.iter().map(ToString::to_string).collect();
+        for at in 0..=base.len() {
+            for insert in ["\n", "z", "\n\n"] {
+                all.push(format!("{}{insert}{}", &base[..at], &base[at..]));
+            }
+            if at < base.len() {
+                all.push(format!("{}{}", &base[..at], &base[at + 1..]));
+            }
+            // Back to the base after each edit, as typing then deleting does.
+            all.push(base.to_string());
+        }
+        for chunk_lines in [1, 2, 3, CHUNK_LINES] {
+            check_against_full_layouts(&all, chunk_lines);
+        }
+    }
+
+    #[test]
+    fn a_long_run_of_edits_far_from_the_start_matches_a_full_layout() {
+        // Each text edits the one before it: lines come and go, chunks split and shrink.
+        let mut text: String = (0..40).map(|i| format!("key_{i}=value {i}\n")).collect();
+        let mut seed = 0x9e37_79b9_u32;
+        let mut texts = vec![text.clone()];
+        for _ in 0..300 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let mut at = usize::try_from(seed).unwrap() % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match seed % 5 {
+                0 if at < text.len() => {
+                    text.remove(at);
+                }
+                1 => text.insert(at, '\n'),
+                2 => text.insert_str(at, "ü=\n[s]\n"),
+                _ => text.insert(at, 'q'),
+            }
+            texts.push(text.clone());
+        }
+        for chunk_lines in [1, 4] {
+            check_against_full_layouts(&texts, chunk_lines);
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod highlight;
 pub mod history;
 pub mod layout;
 pub mod output;
+pub mod prefetch;
 pub mod reveal;
 pub mod run;
 pub mod service_ui;
