@@ -77,7 +77,8 @@ LC_ALL=C grep -aqP "$(utf16 ProductVersion)\\x00\\x00$(utf16 "$VERSION")" "$EXE"
 LC_ALL=C grep -aqP "$(utf16 "Authentication Proxy Manager")" "$EXE" || fail "the exe's version information has no product name"
 
 MIB=$((1024 * 1024))
-say "sizes: exe $EXE_SIZE bytes ($((EXE_SIZE * 100 / MIB / 100)).$(((EXE_SIZE * 100 / MIB) % 100)) MiB, budget 15 MiB), MSI $MSI_SIZE bytes ($((MSI_SIZE * 100 / MIB / 100)).$(((MSI_SIZE * 100 / MIB) % 100)) MiB, budget 10 MiB)"
+mib() { printf '%d.%02d' $(($1 * 100 / MIB / 100)) $((($1 * 100 / MIB) % 100)); }  # two decimals, zero-padded
+say "sizes: exe $EXE_SIZE bytes ($(mib "$EXE_SIZE") MiB, budget 15 MiB), MSI $MSI_SIZE bytes ($(mib "$MSI_SIZE") MiB, budget 10 MiB)"
 [ "$EXE_SIZE" -le $((15 * MIB)) ] || fail "the exe is over 15 MiB"
 [ "$MSI_SIZE" -le $((10 * MIB)) ] || fail "the MSI is over 10 MiB"
 
