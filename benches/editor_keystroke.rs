@@ -47,6 +47,8 @@ fn bench(c: &mut Criterion) {
         dialogs: Box::new(NativeDialogs),
         protector: std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
         service: Box::new(NoService { state: ServiceState::NotInstalled }),
+        service_config: None,
+        crash_reports: None,
     };
     let mut app = AuthProxyApp::new(Some(&path), Platform::Linux, env);
     let ctx = Context::default();

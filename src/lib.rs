@@ -15,6 +15,8 @@ pub mod cli;
 pub mod complete;
 pub mod config;
 pub mod connectivity;
+pub mod crash;
+pub mod platform;
 pub mod schema;
 pub mod secrets;
 pub mod service;

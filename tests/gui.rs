@@ -36,6 +36,8 @@ fn environment(save: Option<PathBuf>) -> Environment {
         dialogs: Box::new(FixedDialogs { open: None, save }),
         protector: std::sync::Arc::new(THIS_MACHINE),
         service: Box::new(NoService { state: ServiceState::NotInstalled }),
+        service_config: None,
+        crash_reports: None,
     }
 }
 
@@ -458,4 +460,105 @@ fn a_protected_value_is_checked_masked_and_shown_only_on_request() {
     assert!(!harness.state().revealing());
     assert!(harness.query_by_label_contains("only decrypt on the machine that made them").is_some());
     assert!(!shows(&harness, "Other-Box-1"));
+}
+
+/// The window on a config whose proxy log (in `<install>/log`) holds non-ASCII text and a
+/// secret: it starts, and the Log tab shows the line masked.
+#[test]
+fn a_log_with_non_ascii_text_opens_and_is_shown_masked() {
+    let install = tempfile::tempdir().unwrap();
+    for sub in ["conf", "log"] {
+        std::fs::create_dir(install.path().join(sub)).unwrap();
+    }
+    let path = install.path().join("conf/authproxy.cfg");
+    std::fs::copy(samples_dir().join("v01_radius_auto_ad.cfg"), &path).unwrap();
+    let mut log = "2026-11-30T08:00:00+0100 [duoauthproxy.lib.log#info] Anmeldung von Jürgen Müller: \
+                   password=Grüße-Geheim-1 ok\n"
+        .as_bytes()
+        .to_vec();
+    log.extend_from_slice(b"2026-11-30T08:00:01+0100 [-] invalid bytes \xff\xc3 skey=Zz9Broken\n");
+    std::fs::write(install.path().join("log/authproxy.log"), log).unwrap();
+    let mut harness = harness(Some(&path), Platform::Linux, None);
+    harness.get_by_label("Log").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("Anmeldung von Jürgen Müller: password=********").is_some());
+    assert!(harness.query_by_label_contains("invalid bytes ÿÃ skey=********").is_some(), "Windows-1252 bytes read");
+    for secret in ["Grüße-Geheim-1", "Zz9Broken"] {
+        assert!(harness.query_by_label_contains(secret).is_none(), "{secret} is shown");
+    }
+}
+
+/// After a run that crashed, the next start says where the report is, once.
+#[test]
+fn the_next_start_announces_a_crash_report() {
+    let reports = tempfile::tempdir().unwrap();
+    let report = reports.path().join("crash-1764579600-4242.txt");
+    std::fs::write(&report, "authproxy-manager stopped on an internal error.\n").unwrap();
+    let start = || {
+        let env = Environment { crash_reports: Some(reports.path().to_path_buf()), ..environment(None) };
+        let app = AuthProxyApp::new(None, Platform::Linux, env);
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_ui_state(|ui, app: &mut AuthProxyApp| app.show(ui), app);
+        harness.run();
+        harness
+    };
+    let harness = start();
+    assert!(harness.state().status_note().contains(&report.display().to_string()), "{}", harness.state().status_note());
+    assert!(harness.query_by_label_contains("stopped on an internal error").is_some());
+    let again = start();
+    assert!(!again.state().status_note().contains("crashed"), "announced once: {}", again.state().status_note());
+}
+
+/// Protect in the window, then save: neither the file nor its backup (nor anything else in
+/// the folder) holds a plaintext secret any more; the backup is the previous file protected.
+#[test]
+fn protecting_and_saving_in_the_window_leaves_no_plaintext_on_disk() {
+    let (dir, path) = sample_copy("v01_radius_auto_ad.cfg");
+    let mut harness = harness(Some(&path), Platform::Windows, None);
+    type_at_end(&mut harness, "; edited\n");
+    harness.get_by_label("Protect secrets").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    assert!(!harness.state().is_modified(), "{}", harness.state().status_note());
+    let backup = std::fs::read_to_string(dir.path().join("authproxy.cfg.bak")).unwrap();
+    assert!(backup.contains("skey_protected=") && !backup.contains("; edited"), "{backup}");
+    crate::protect_cli::assert_no_plaintext_in(
+        dir.path(),
+        &[
+            "Spring-Rain-4471",
+            "muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd",
+            "vpn-shared-Secret-01",
+            "vpn-shared-Secret-02",
+        ],
+    );
+}
+
+/// Saving from the window keeps the owner, group and mode the proxy's service account reads
+/// the file through (the test runs as root), on the file and its backup; a symbolic link is
+/// written through to its target.
+#[cfg(unix)]
+#[test]
+fn saving_in_the_window_keeps_owner_group_mode_and_symlinks() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    assert!(authproxy_manager::service::is_root(), "this test gives a file another owner, which needs root");
+    let (dir, real) = sample_copy("v01_radius_auto_ad.cfg");
+    std::os::unix::fs::chown(&real, Some(4242), Some(4343)).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.cfg");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    for path in [&real, &link] {
+        let mut harness = harness(Some(path), Platform::Linux, None);
+        type_at_end(&mut harness, "; saved through the window\n");
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        harness.run();
+        assert!(!harness.state().is_modified(), "{}", harness.state().status_note());
+    }
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&real).unwrap().matches("; saved through the window").count(), 2);
+    for file in [real.clone(), dir.path().join("authproxy.cfg.bak")] {
+        let meta = std::fs::metadata(&file).unwrap();
+        assert_eq!((meta.uid(), meta.gid(), meta.mode() & 0o7777), (4242, 4343, 0o640), "{}", file.display());
+    }
 }

@@ -35,6 +35,9 @@ mod no_leaks;
 /// `protect` editing files in place, with the DPAPI stand-in.
 mod protect_cli;
 
+/// Safe on a production proxy: crash reports, masking by shape, one path rule.
+mod hardening;
+
 /// The desktop app driven headless through egui_kittest.
 mod gui;
 

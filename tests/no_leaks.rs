@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use authproxy_manager::config::file::{load, save};
+use authproxy_manager::config::file::{load, save, Backup};
 use authproxy_manager::config::{apply, Document};
 use authproxy_manager::schema::Platform;
 use authproxy_manager::secrets::protect_all;
@@ -72,7 +72,7 @@ fn library_logs_and_reports_never_contain_secrets_even_at_trace_level() {
         assert_eq!(edits.len(), 6);
         assert!(refused.is_empty());
         let protected = apply(doc.text(), &edits).unwrap();
-        save(&path, &protected, loaded.decoded.encoding, Some(&loaded.original)).unwrap();
+        save(&path, &protected, loaded.decoded.encoding, Some(&loaded.original), Backup::Previous).unwrap();
         let reloaded = Document::parse(&std::fs::read_to_string(&path).unwrap());
         reports.push_str(&format!("{:?}", protect_all(&reloaded, &THIS_MACHINE)));
     });

@@ -82,3 +82,59 @@ proptest! {
         }
     }
 }
+
+/// A log line made of arbitrary text around secret-looking `key=value` pairs, with any spacing,
+/// quoting and non-ASCII text.
+fn log_line() -> impl Strategy<Value = (String, String)> {
+    let key = prop_oneof![
+        Just("skey"),
+        Just("radius_secret_1"),
+        Just("radius_secert_2"),
+        Just("service_account_password"),
+        Just("Passwort_password"),
+    ];
+    let form = prop_oneof![
+        Just("{k}={s}"),
+        Just("{k}: {s}"),
+        Just("{k} = {s}"),
+        Just("'{k}': '{s}'"),
+        Just("\"{k}\":\"{s}\"")
+    ];
+    ("\\PC{0,40}", key, form, "[A-Za-z0-9+/]{8,24}", "\\PC{0,40}").prop_map(|(before, key, form, secret, after)| {
+        let pair = form.replace("{k}", key).replace("{s}", &secret);
+        (format!("{before} {pair} {after}"), secret)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn masking_any_text_never_panics_and_is_stable(text in "\\PC{0,200}") {
+        let masked = authproxy_manager::service::logs::mask_secrets(&text);
+        prop_assert_eq!(authproxy_manager::service::logs::mask_secrets(&masked), masked.clone());
+        if !text.contains('=') && !text.contains(':') {
+            prop_assert_eq!(masked, text);
+        }
+    }
+
+    #[test]
+    fn a_secret_after_a_secret_looking_key_is_always_masked((line, secret) in log_line()) {
+        let masked = authproxy_manager::service::logs::mask_secrets(&line);
+        prop_assert!(!masked.contains(&secret), "{} -> {}", line, masked);
+    }
+
+    #[test]
+    fn any_bytes_tail_into_lines(bytes in prop::collection::vec(any::<u8>(), 0..2000), max in 0usize..20, cut: bool) {
+        let lines = authproxy_manager::service::logs::tail_lines(&bytes, max, cut);
+        prop_assert!(lines.len() <= max);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authproxy.log");
+        std::fs::write(&path, &bytes).unwrap();
+        let read = authproxy_manager::service::logs::read_tail(&path, max).unwrap();
+        prop_assert_eq!(read, authproxy_manager::service::logs::tail_lines(&bytes, max, false));
+        for line in &lines {
+            prop_assert_eq!(authproxy_manager::service::logs::classify(&line.text), line.level);
+        }
+    }
+}

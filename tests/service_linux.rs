@@ -16,7 +16,7 @@ use authproxy_manager::service::{host_service, ServiceControl, ServiceError, Ser
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::Harness;
 
-use crate::util::{samples_dir, wait_until};
+use crate::util::{samples_dir, trusted_tempdir, wait_until};
 
 /// The test daemon, built by `cargo test` as an example.
 fn daemon_binary() -> PathBuf {
@@ -37,12 +37,15 @@ struct TestInstall {
 
 impl TestInstall {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = trusted_tempdir();
         for sub in ["bin", "conf", "log", "run"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            std::fs::set_permissions(dir.path().join(sub), std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let ctl = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/service/authproxyctl");
         std::fs::copy(ctl, dir.path().join("bin/authproxyctl")).unwrap();
+        std::fs::set_permissions(dir.path().join("bin/authproxyctl"), std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::copy(daemon_binary(), dir.path().join("bin/proxy_test_daemon")).unwrap();
         let config = std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap();
         std::fs::write(dir.path().join("conf/authproxy.cfg"), config).unwrap();
@@ -215,6 +218,8 @@ fn window_on(install: &TestInstall) -> Harness<'static, AuthProxyApp> {
         dialogs: Box::new(NativeDialogs),
         protector: std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
         service: Box::new(install.control()),
+        service_config: Some(install.path().join("conf/authproxy.cfg")),
+        crash_reports: None,
     };
     let app = AuthProxyApp::new(Some(&install.path().join("conf/authproxy.cfg")), Platform::Linux, env);
     Harness::builder()
@@ -278,4 +283,46 @@ fn starting_a_config_with_errors_asks_first() {
     harness.run();
     assert_eq!(harness.state().service_state(), ServiceState::Stopped, "cancel leaves it stopped");
     assert!(install.pid().is_none());
+}
+
+/// A folder as a downloaded support bundle has it: `conf/authproxy.cfg` beside a
+/// `bin/authproxyctl` that leaves a marker when it runs. Neither opening the config in the
+/// window nor the `service` command may run it.
+#[test]
+fn a_config_from_an_untrusted_folder_never_runs_its_authproxyctl() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bundle = tempfile::tempdir().unwrap();
+    let marker = bundle.path().join("authproxyctl-ran");
+    for sub in ["bin", "conf"] {
+        std::fs::create_dir(bundle.path().join(sub)).unwrap();
+    }
+    let script = bundle.path().join("bin/authproxyctl");
+    std::fs::write(&script, format!("#!/bin/sh\necho \"$@\" >> '{}'\nexit 3\n", marker.display())).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = bundle.path().join("conf/authproxy.cfg");
+    std::fs::copy(samples_dir().join("v01_radius_auto_ad.cfg"), &config).unwrap();
+
+    let env = Environment::for_config(Some(&config), None);
+    let app = AuthProxyApp::new(Some(&config), Platform::Linux, env);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut AuthProxyApp| app.show(ui), app);
+    // Longer than two polls of the service monitor.
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let state = harness.state().service_state();
+    assert!(matches!(&state, ServiceState::Unavailable(why) if why.contains("off for this file")), "{state:?}");
+    assert!(harness.get_by_label("Start").accesskit_node().is_disabled());
+    assert!(!marker.exists(), "the window ran the bundle's authproxyctl");
+
+    let (code, out, err) = cli(&["service", "status", "--install-dir", bundle.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("was not run") && out.contains("can be written by every user"), "{out}");
+    let (code, out, _) = cli(&["service", "start", "--force", "--install-dir", bundle.path().to_str().unwrap()]);
+    assert_ne!(code, Some(0), "{out}");
+    let _ = cli(&["service", "status"]);
+    assert!(!marker.exists(), "the service command ran the bundle's authproxyctl");
 }

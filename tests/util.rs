@@ -177,6 +177,23 @@ pub fn loading_document() -> impl Strategy<Value = String> {
     })
 }
 
+/// A temporary folder the manager trusts to run programs from: it and every folder above it
+/// belong to root (or this user) and only the owner may write them (unlike /tmp).
+#[cfg(unix)]
+pub fn trusted_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt as _;
+    let base = if authproxy_manager::service::is_root() {
+        PathBuf::from("/run/authproxy-manager-tests")
+    } else {
+        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/authproxy-manager-tests")
+    };
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = tempfile::Builder::new().prefix("install-").tempdir_in(&base).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
 /// Calls `done` every `interval` until it returns true or `timeout` passes; its last answer.
 #[cfg(target_os = "linux")]
 pub fn wait_until(interval: std::time::Duration, timeout: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {

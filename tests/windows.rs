@@ -174,3 +174,35 @@ mod service_control {
         assert!(String::from_utf8_lossy(&out.stdout).contains("DuoAuthProxy"));
     }
 }
+
+/// The exe is a GUI-subsystem program: started from Explorer or the Start menu no console
+/// window opens beside it (the subsystem field of its PE header says so).
+#[test]
+fn the_exe_opens_no_console_window() {
+    const IMAGE_SUBSYSTEM_WINDOWS_GUI: u16 = 2;
+    let exe = std::fs::read(env!("CARGO_BIN_EXE_authproxy-manager")).unwrap();
+    let pe = u32::from_le_bytes(exe[0x3c..0x40].try_into().unwrap()) as usize;
+    assert_eq!(&exe[pe..pe + 4], b"PE\0\0");
+    let subsystem_at = pe + 4 + 20 + 68;
+    let subsystem = u16::from_le_bytes(exe[subsystem_at..subsystem_at + 2].try_into().unwrap());
+    assert_eq!(subsystem, IMAGE_SUBSYSTEM_WINDOWS_GUI);
+}
+
+/// Run from a prompt or a script, the subcommands still print and return their exit codes.
+#[test]
+fn the_command_line_still_prints_and_returns_its_exit_code() {
+    let o =
+        exe().args(["validate", "--platform", "windows"]).arg(samples_dir().join("i03_typo_key.cfg")).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("error[UnexpectedKey]"));
+    let o = exe().arg("--version").output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(env!("CARGO_PKG_VERSION")));
+    // Through cmd.exe, as a batch file or an admin at a prompt runs it.
+    let o = Command::new("cmd")
+        .args(["/c", env!("CARGO_BIN_EXE_authproxy-manager"), "explain", "UnpairedKey"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("UnpairedKey"), "{}", String::from_utf8_lossy(&o.stdout));
+}

@@ -166,3 +166,53 @@ fn the_real_window_renders_takes_typing_and_saves() {
     assert!(text.trim_end().ends_with("debug=true"), "the typed line is saved: {text:?}");
     assert_eq!(std::fs::read(dir.path().join("authproxy.cfg.bak")).unwrap(), original);
 }
+
+/// The window's own test hooks: a panic in a frame writes a crash report and exits 70 without
+/// quoting input; `EFRAME_SCREENSHOT_TO`, a test-only hook, does nothing in this build.
+#[test]
+fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
+    for tool in ["Xvfb", "xdotool"] {
+        require(tool);
+    }
+    let (_xvfb, display) = start_xvfb();
+    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
+        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
+    });
+    assert!(ready, "Xvfb on {display} answers");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("authproxy.cfg");
+    std::fs::copy(samples_dir().join("i03_typo_key.cfg"), &config).unwrap();
+    let app = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"));
+        command
+            .args(["--renderer", "glow", "--config"])
+            .arg(&config)
+            .env("DISPLAY", &display)
+            .env("XDG_STATE_HOME", dir.path())
+            .env_remove("WAYLAND_DISPLAY");
+        command
+    };
+
+    let shot = dir.path().join("shot.png");
+    let o = app().arg("--exit-after-first-frame").env("EFRAME_SCREENSHOT_TO", &shot).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("first frame after"));
+    assert!(!shot.exists(), "a shipped build never writes a screenshot where an environment variable says");
+
+    let o = app()
+        .env("AUTHPROXY_MANAGER_TEST_PANIC", "window")
+        .env("AUTHPROXY_MANAGER_TEST_PANIC_INPUT", "radius_secret_1=Window-Panic-Secret")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(70), "{err}");
+    assert!(err.contains("internal error, report at"), "{err}");
+    assert!(!err.contains("Window-Panic-Secret"), "{err}");
+    let reports = dir.path().join("authproxy-manager/crash-reports");
+    let report = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("crash-")));
+    let body = std::fs::read_to_string(report.expect("a crash report")).unwrap();
+    assert!(body.contains("location: src/app/run.rs:") && !body.contains("Window-Panic-Secret"), "{body}");
+}

@@ -456,6 +456,9 @@ impl Editor {
                 painter.circle_filled(center, 3.5, palette.severity(severity));
             }
         }
+        if !self.reveal_secrets {
+            paint_secret_masks(drawn, text, analysis, palette, first..last);
+        }
         let index = &analysis.doc.line_index;
         let mut hovered_messages = Vec::new();
         let pointer = ui.ctx().pointer_hover_pos();
@@ -516,6 +519,37 @@ impl Editor {
         let cursor = drawn.galley.cursor_from_pos(pointer - drawn.galley_pos);
         let offset = byte_offset(text, cursor);
         complete::hover(&analysis.doc, offset).map(|h| h.text)
+    }
+}
+
+/// Covers the value of each secret-looking key on the visible `lines` with a mask of one fixed
+/// width (the layout already drew those glyphs transparent).
+fn paint_secret_masks(drawn: &Drawn, text: &str, analysis: &Analysis, palette: &Palette, lines: Range<usize>) {
+    let doc = &analysis.doc;
+    let font = FontId::monospace(drawn.galley.rows.first().map_or(12.0, |r| r.height() * 0.8));
+    for (line, row) in drawn.galley.rows.iter().enumerate().take(lines.end).skip(lines.start) {
+        let Some(crate::config::Line { kind: crate::config::LineKind::Entry { key, value, .. }, content, .. }) =
+            doc.lines.get(line)
+        else {
+            continue;
+        };
+        let (Some(key_text), Some(before_value)) = (text.get(key.start..key.end), text.get(content.start..value.start))
+        else {
+            continue;
+        };
+        if value.is_empty() || !crate::secrets::looks_secret(key_text) {
+            continue;
+        }
+        let origin = drawn.galley_pos + row.pos.to_vec2();
+        let x = origin.x + row.x_offset(columns(before_value));
+        let mask = drawn.painter.layout_no_wrap(
+            crate::secrets::MASK.replace('*', "\u{2022}"),
+            font.clone(),
+            palette.gutter_text,
+        );
+        let rect = Rect::from_min_size(pos2(x, origin.y), egui::vec2(mask.size().x + 4.0, row.height()));
+        drawn.painter.rect_filled(rect, 2.0, palette.secret_mask);
+        drawn.painter.galley(pos2(x + 2.0, origin.y + (row.height() - mask.size().y) / 2.0), mask, palette.gutter_text);
     }
 }
 

@@ -5,28 +5,7 @@ use std::path::{Path, PathBuf};
 /// A commented starting point shown when no proxy is installed.
 pub const STARTER: &str = include_str!("../../assets/starter-authproxy.cfg");
 
-/// Where the proxy's config lives on this host, most likely first.
-#[must_use]
-pub fn default_config_paths() -> Vec<PathBuf> {
-    let mut paths = Vec::new();
-    if cfg!(windows) {
-        let tail = Path::new("Duo Security Authentication Proxy").join("conf").join("authproxy.cfg");
-        for var in ["ProgramFiles", "ProgramFiles(x86)"] {
-            if let Some(dir) = std::env::var_os(var) {
-                paths.push(PathBuf::from(dir).join(&tail));
-            }
-        }
-        for fallback in [r"C:\Program Files", r"C:\Program Files (x86)"] {
-            let path = Path::new(fallback).join(&tail);
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
-    } else {
-        paths.push(PathBuf::from("/opt/duoauthproxy/conf/authproxy.cfg"));
-    }
-    paths
-}
+pub use crate::service::default_config_paths;
 
 /// The first default config that exists.
 #[must_use]

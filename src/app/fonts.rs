@@ -43,13 +43,30 @@ pub fn with_fallback(mut definitions: FontDefinitions, name: &str, font: FontDat
 #[must_use]
 pub fn definitions(paths: &[PathBuf]) -> FontDefinitions {
     let defaults = FontDefinitions::default();
-    let Some((path, bytes)) = paths.iter().find_map(|p| std::fs::read(p).ok().map(|b| (p, b))) else {
+    let Some((path, bytes)) = paths.iter().find_map(|p| readable_font(p).map(|b| (p, b))) else {
         tracing::debug!("no system fallback font found; scripts outside Latin, Greek and Cyrillic may show as boxes");
         return defaults;
     };
     let name = Path::new(path).file_name().map_or_else(|| "fallback".to_string(), |n| n.to_string_lossy().into_owned());
     tracing::debug!(font = %path.display(), "using a system fallback font");
     with_fallback(defaults, &name, FontData::from_owned(bytes))
+}
+
+/// The bytes of a font file that egui can use: a damaged or truncated system font would make
+/// egui panic when it builds its fonts, so only one that parses is taken.
+fn readable_font(path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 256 * 1024 * 1024 {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    match skrifa::FontRef::from_index(&bytes, 0) {
+        Ok(_) => Some(bytes),
+        Err(e) => {
+            tracing::warn!(font = %path.display(), "skipping a system font that does not parse: {e}");
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +82,30 @@ mod tests {
             assert_eq!(fonts.families[&family].last().map(String::as_str), Some("extra"));
         }
         assert!(fonts.font_data.contains_key("extra"));
+    }
+
+    #[test]
+    fn a_damaged_font_file_is_skipped_for_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (broken, empty, good) =
+            (dir.path().join("broken.ttc"), dir.path().join("empty.ttf"), dir.path().join("good.ttf"));
+        std::fs::write(&broken, b"ttcf\0\0\0\x01garbage").unwrap();
+        std::fs::write(&empty, b"").unwrap();
+        let hack = FontDefinitions::default()
+            .font_data
+            .get("Hack")
+            .map(|f| (*f.font).as_ref().to_vec())
+            .expect("egui bundles Hack");
+        std::fs::write(&good, hack).unwrap();
+        let fonts = definitions(&[broken, empty, good]);
+        assert!(fonts.font_data.contains_key("good.ttf"), "{:?}", fonts.font_data.keys());
+        // egui builds its fonts from them without panicking.
+        let ctx = egui::Context::default();
+        ctx.set_fonts(fonts);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            ui.label("例え");
+        });
+        output.textures_delta.clear();
     }
 
     #[test]

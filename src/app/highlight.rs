@@ -131,8 +131,35 @@ impl Grammar {
             }
         }
         push(&mut tokens, at..line.len(), self.scopes.classify(&stack));
-        tokens
+        mask_secret_shaped_value(line, tokens)
     }
+}
+
+/// An unknown key that looks like a secret (`radius_secert_1`) gets its value masked too:
+/// the grammar's key lists only name the schema's secrets.
+fn mask_secret_shaped_value(line: &str, tokens: Vec<Token>) -> Vec<Token> {
+    let secret_key = tokens
+        .first()
+        .is_some_and(|t| t.kind == TokenKind::UnknownKey && crate::secrets::looks_secret(&line[t.range.clone()]));
+    if !secret_key {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 1);
+    for token in tokens {
+        if token.kind != TokenKind::Value {
+            out.push(token);
+            continue;
+        }
+        let text = &line[token.range.clone()];
+        let start = token.range.start + (text.len() - text.trim_start().len());
+        if start > token.range.start {
+            out.push(Token { range: token.range.start..start, kind: TokenKind::Plain });
+        }
+        if start < token.range.end {
+            out.push(Token { range: start..token.range.end, kind: TokenKind::Secret });
+        }
+    }
+    out
 }
 
 /// Tokenizes lines, remembering every line it has seen.
@@ -264,6 +291,16 @@ mod tests {
         assert_eq!(kinds(&mut h, "skey=abc")[2], ("abc".into(), K::Secret));
         assert_eq!(kinds(&mut h, "radius_secret_2: s3cr3t")[3], ("s3cr3t".into(), K::Secret));
         assert_eq!(kinds(&mut h, "skey_protected=AQAAANCM")[2], ("AQAAANCM".into(), K::Protected));
+        assert_eq!(
+            kinds(&mut h, "radius_secert_1 = hunter2"),
+            [
+                ("radius_secert_1".into(), K::UnknownKey),
+                (" ".into(), K::Plain),
+                ("=".into(), K::Delimiter),
+                (" ".into(), K::Plain),
+                ("hunter2".into(), K::Secret)
+            ]
+        );
         assert_eq!(kinds(&mut h, "radius_secret_protected_1=AQAA")[0].1, K::KnownKey);
         assert_eq!(kinds(&mut h, "    CN=Users,DC=example")[0].1, K::Continuation);
         assert_eq!(kinds(&mut h, "no delimiter here")[0].1, K::Invalid);

@@ -4,8 +4,9 @@
 
 use std::ops::Range;
 
-/// One change: `removed` at `start` was replaced by `inserted`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One change: `removed` at `start` was replaced by `inserted`. `Debug` shows only the sizes:
+/// typed text may be a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Change {
     /// Byte offset where the change starts.
     pub start: usize,
@@ -13,6 +14,16 @@ pub struct Change {
     pub removed: String,
     /// The text that is there now.
     pub inserted: String,
+}
+
+impl std::fmt::Debug for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Change")
+            .field("start", &self.start)
+            .field("removed_bytes", &self.removed.len())
+            .field("inserted_bytes", &self.inserted.len())
+            .finish()
+    }
 }
 
 impl Change {

@@ -45,8 +45,9 @@ fn formats(look: &Look) -> Vec<TextFormat> {
         .map(|&kind| {
             let mut format = TextFormat::simple(look.font.clone(), look.palette.token(kind));
             if kind == TokenKind::Secret && !look.reveal_secrets {
+                // Hidden glyphs; the editor paints a mask of one fixed width over them, so the
+                // secret's length does not show.
                 format.color = Color32::TRANSPARENT;
-                format.background = look.palette.secret_mask;
             }
             format
         })
@@ -391,6 +392,12 @@ mod tests {
         assert_eq!(covering(&job).format.color, Color32::TRANSPARENT);
         let job = layout_job(&mut h, text, &look(true));
         assert_ne!(covering(&job).format.color, Color32::TRANSPARENT);
+        // A misspelt secret key is hidden as well.
+        let typo = "[radius_client]\nsecert = Typo-Secret-5\n";
+        let job = layout_job(&mut h, typo, &look(false));
+        let at = typo.find("Typo").unwrap();
+        let section = job.sections.iter().find(|s| (s.byte_range.start.0..s.byte_range.end.0).contains(&at)).unwrap();
+        assert_eq!(section.format.color, Color32::TRANSPARENT);
     }
 
     #[test]

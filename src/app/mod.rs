@@ -71,24 +71,32 @@ pub struct Environment {
     pub protector: std::sync::Arc<dyn Protector>,
     /// The proxy service; the app runs it on a background thread.
     pub service: Box<dyn ServiceControl>,
+    /// The config file that service reads; for any other file the service buttons are off.
+    /// `None`: the service is not tied to one file.
+    pub service_config: Option<PathBuf>,
+    /// Where crash reports are written; the window says so at start when the last run crashed.
+    pub crash_reports: Option<PathBuf>,
 }
 
 impl Default for Environment {
     fn default() -> Self {
-        Self::for_config(None)
+        Self::for_config(None, None)
     }
 }
 
 impl Environment {
-    /// The real dialogs, DPAPI and proxy service of this computer, for the proxy that
-    /// `config` belongs to (its install folder is the one above `conf/`).
+    /// The real dialogs, DPAPI and proxy service of this computer. The service is controlled
+    /// only when `config` is the installed proxy's own (of `install_dir` when given).
     #[must_use]
-    pub fn for_config(config: Option<&Path>) -> Self {
+    pub fn for_config(config: Option<&Path>, install_dir: Option<&Path>) -> Self {
         let config = config.map(Path::to_path_buf).or_else(files::find_default_config);
+        let (service, service_config) = crate::service::service_for(config.as_deref(), install_dir);
         Self {
             dialogs: Box::new(NativeDialogs),
             protector: std::sync::Arc::from(crate::secrets::host_protector()),
-            service: crate::service::host_service(&crate::service::install_dir_for(config.as_deref())),
+            service,
+            service_config,
+            crash_reports: crate::crash::reports_dir(),
         }
     }
 }
@@ -117,12 +125,13 @@ impl AuthProxyApp {
     #[must_use]
     pub fn new(path: Option<&Path>, platform: Platform, mut env: Environment) -> Self {
         let control = std::mem::replace(&mut env.service, Box::new(NoService { state: ServiceState::NotInstalled }));
+        let service = ServiceUi::new(control, env.service_config.clone());
         let mut app = Self {
             buffer: Buffer::untitled(STARTER),
             editor: Editor::new(),
             platform,
             env,
-            service: ServiceUi::new(control),
+            service,
             checks: ChecksUi::default(),
             revealed: None,
             output: OutputPanel::default(),
@@ -133,6 +142,7 @@ impl AuthProxyApp {
             allow_close: false,
             title: String::new(),
         };
+        let crashed = app.env.crash_reports.as_deref().and_then(crate::crash::take_unannounced);
         match path.map(Path::to_path_buf).or_else(files::find_default_config) {
             Some(path) => app.load(&path),
             None => {
@@ -142,6 +152,15 @@ impl AuthProxyApp {
                 );
                 app.watch_logs();
             }
+        }
+        if let Some(report) = crashed {
+            let text = format!(
+                "The last session stopped on an internal error. Its crash report is {}; it holds no text of your \
+                 files or logs. Please send it to the developers.",
+                report.display()
+            );
+            app.output.message("Crash report", Some(Severity::Warning), text);
+            app.status_note = format!("The last session crashed; report at {}", report.display());
         }
         app
     }
@@ -223,6 +242,7 @@ impl AuthProxyApp {
         match file::load(path) {
             Ok(loaded) => {
                 self.buffer = Buffer::from_file(loaded);
+                self.service.set_file(Some(path));
                 self.editor.reset();
                 self.status_note = format!("Opened {}", path.display());
                 self.watch_logs();
@@ -386,10 +406,22 @@ impl AuthProxyApp {
     }
 
     fn write(&mut self, path: &Path, expected: Option<&[u8]>) -> bool {
-        match file::save(path, &self.buffer.text, self.buffer.encoding, expected) {
-            Ok(bytes) => {
-                self.buffer.mark_saved(path.to_path_buf(), bytes);
-                self.status_note = format!("Saved {} (previous version kept as .bak)", path.display());
+        let backup = match expected {
+            Some(previous) => {
+                let previous = crate::config::decode(previous).text;
+                crate::secrets::backup_without_plaintext(&previous, &self.buffer.text, &*self.env.protector)
+            }
+            None => file::Backup::Previous,
+        };
+        match file::save(path, &self.buffer.text, self.buffer.encoding, expected, backup) {
+            Ok(saved) => {
+                self.service.set_file(Some(path));
+                let note = match &saved.backup {
+                    Some(backup) => format!("Saved {} (previous version kept as {})", path.display(), backup.display()),
+                    None => format!("Saved {}", path.display()),
+                };
+                self.buffer.mark_saved(path.to_path_buf(), saved.bytes);
+                self.status_note = note;
                 true
             }
             Err(FileError::ChangedOnDisk { path }) => {

@@ -70,7 +70,6 @@ impl Revealed {
         ui.label("It decrypts on this computer, so the proxy service here can use it.");
         let value = if self.shown { self.secret.expose().to_string() } else { "•".repeat(12) };
         ui.label(RichText::new(value).monospace().strong());
-        ui.label(RichText::new(format!("{} characters", self.secret.char_len())).weak());
         let mut action = RevealAction::None;
         ui.horizontal(|ui| {
             if ui.button(if self.shown { "Hide" } else { "Show" }).clicked() {

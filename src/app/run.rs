@@ -22,6 +22,8 @@ pub enum RendererChoice {
 pub struct LaunchOptions {
     /// The file to open; `None` opens the proxy's default config or a starter document.
     pub config: Option<PathBuf>,
+    /// The proxy's install folder, when the user named one (default: the standard install).
+    pub install_dir: Option<PathBuf>,
     /// Whose semantics to validate with.
     pub platform: Platform,
     /// Which renderer.
@@ -40,6 +42,11 @@ struct Window {
 
 impl eframe::App for Window {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        #[cfg(debug_assertions)]
+        if self.frames == 0 && std::env::var("AUTHPROXY_MANAGER_TEST_PANIC").is_ok_and(|v| v == "window") {
+            let input = std::env::var("AUTHPROXY_MANAGER_TEST_PANIC_INPUT").unwrap_or_default();
+            panic!("a test panic in the window quoting input: {input}");
+        }
         self.app.show(ui);
         self.frames += 1;
         if let Some(started) = self.probe {
@@ -79,8 +86,15 @@ fn native_options(renderer: eframe::Renderer, title: String) -> eframe::NativeOp
 /// # Errors
 /// When no renderer could open a window (for example, no display).
 pub fn run(options: &LaunchOptions) -> Result<(), String> {
-    // eframe saves a screenshot for EFRAME_SCREENSHOT_TO only with glow (and refuses it with wgpu).
+    // With the test-only feature, eframe saves a screenshot for EFRAME_SCREENSHOT_TO, only with glow.
+    #[cfg(feature = "ci-screenshot")]
     let screenshot = std::env::var_os("EFRAME_SCREENSHOT_TO").is_some();
+    #[cfg(not(feature = "ci-screenshot"))]
+    let screenshot = {
+        // eframe built without its screenshot hook refuses to start when the variable is set.
+        std::env::remove_var("EFRAME_SCREENSHOT_TO");
+        false
+    };
     let renderers: &[eframe::Renderer] = match options.renderer {
         _ if screenshot => &[eframe::Renderer::Glow],
         RendererChoice::Auto => &[eframe::Renderer::Wgpu, eframe::Renderer::Glow],
@@ -89,7 +103,7 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
     };
     let mut errors = Vec::new();
     for &renderer in renderers {
-        let env = Environment::for_config(options.config.as_deref());
+        let env = Environment::for_config(options.config.as_deref(), options.install_dir.as_deref());
         let app = AuthProxyApp::new(options.config.as_deref(), options.platform, env);
         let probe = options.exit_after_first_frame.then_some(options.started);
         let result = eframe::run_native(

@@ -1,7 +1,7 @@
 //! The proxy service in the window: the Start / Stop / Restart buttons and the status
 //! badge (state polled off the UI thread), and the Log tab with the proxy's log tails.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use egui::{Color32, RichText, Ui};
@@ -18,6 +18,10 @@ pub struct ServiceUi {
     monitor: ServiceMonitor,
     logs: Option<LogTail>,
     context: Arc<OnceLock<egui::Context>>,
+    /// The config the service reads, when it is tied to one.
+    service_config: Option<PathBuf>,
+    /// Why the buttons are off for the file being edited, if they are.
+    off_for_file: Option<String>,
 }
 
 fn repaint(context: &OnceLock<egui::Context>) {
@@ -27,13 +31,26 @@ fn repaint(context: &OnceLock<egui::Context>) {
 }
 
 impl ServiceUi {
-    /// Starts watching `control`.
+    /// Starts watching `control`, which runs the proxy that reads `service_config`.
     #[must_use]
-    pub fn new(control: Box<dyn ServiceControl>) -> Self {
+    pub fn new(control: Box<dyn ServiceControl>, service_config: Option<PathBuf>) -> Self {
         let context: Arc<OnceLock<egui::Context>> = Arc::default();
         let on_change = Arc::clone(&context);
         let monitor = ServiceMonitor::spawn(control, POLL_INTERVAL, move || repaint(&on_change));
-        Self { monitor, logs: None, context }
+        Self { monitor, logs: None, context, service_config, off_for_file: None }
+    }
+
+    /// The file now being edited: the buttons work only for the config the service reads.
+    pub fn set_file(&mut self, file: Option<&Path>) {
+        self.off_for_file = match (&self.service_config, file) {
+            (Some(config), Some(file)) if !crate::service::same_file(config, file) => Some(format!(
+                "Service control is off for this file: the proxy service reads {}, not {}. Open that file to \
+                 start or stop the proxy.",
+                config.display(),
+                file.display()
+            )),
+            _ => None,
+        };
     }
 
     /// Follows the logs of the proxy installed at `install_dir` as configured by `doc`.
@@ -67,7 +84,7 @@ impl ServiceUi {
     /// Whether `command` can be used in the current state.
     #[must_use]
     pub fn enabled(&self, command: Command) -> bool {
-        if self.monitor.busy().is_some() {
+        if self.monitor.busy().is_some() || self.off_for_file.is_some() {
             return false;
         }
         let state = self.monitor.state();
@@ -103,6 +120,9 @@ impl ServiceUi {
     /// The hover text of the badge and of disabled buttons.
     #[must_use]
     pub fn explanation(&self) -> String {
+        if let Some(why) = &self.off_for_file {
+            return why.clone();
+        }
         let state = self.shown_state();
         let mut text = format!("{}: {}", self.monitor.describe(), state.advice());
         let controllable = matches!(

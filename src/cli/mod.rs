@@ -27,6 +27,10 @@ pub struct Cli {
     /// The desktop app: the config to open (default: the proxy's own, else a starter document).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// The desktop app: the proxy's install folder, whose service Start/Stop control (default: the
+    /// standard install). Service control is off for a config from any other folder.
+    #[arg(long, value_name = "DIR")]
+    pub install_dir: Option<PathBuf>,
     /// The desktop app: whose semantics to validate with (default: this host's).
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
@@ -102,6 +106,12 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .try_init();
+    crate::crash::install(if cli.command.is_some() {
+        crate::crash::Mode::CommandLine
+    } else {
+        crate::crash::Mode::Window
+    });
+    panic_if_asked(cli.command.is_some());
     let protector = crate::secrets::host_protector();
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
@@ -120,6 +130,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
             drop((out, err));
             let options = crate::app::run::LaunchOptions {
                 config: cli.config,
+                install_dir: cli.install_dir,
                 platform: match cli.platform {
                     Some(PlatformArg::Windows) => Platform::Windows,
                     Some(PlatformArg::Linux) => Platform::Linux,
@@ -138,6 +149,17 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
             }
         }
     }
+}
+
+/// Test builds only: `AUTHPROXY_MANAGER_TEST_PANIC=cli` panics here, with a message quoting
+/// "input", so the tests can see that the crash report withholds it (`=window`: in the first frame).
+fn panic_if_asked(command_line: bool) {
+    #[cfg(debug_assertions)]
+    if command_line && std::env::var("AUTHPROXY_MANAGER_TEST_PANIC").is_ok_and(|v| v == "cli") {
+        let input = std::env::var("AUTHPROXY_MANAGER_TEST_PANIC_INPUT").unwrap_or_default();
+        panic!("a test panic quoting input: {input}");
+    }
+    let _ = command_line;
 }
 
 fn explain(kind: &str) -> ExitCode {

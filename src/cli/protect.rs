@@ -4,9 +4,9 @@ use std::io::{IsTerminal as _, Read as _, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::config::file::{backup_path, load, save};
+use crate::config::file::{load, save};
 use crate::config::{apply, Document};
-use crate::secrets::{protect_all, protect_entry, ProtectError, Protector, Secret};
+use crate::secrets::{backup_without_plaintext, protect_all, protect_entry, ProtectError, Protector, Secret};
 
 /// Arguments of `protect`.
 #[derive(Debug, clap::Args)]
@@ -152,15 +152,19 @@ fn protect_file(
             return ExitCode::from(2);
         }
     };
-    if let Err(e) = save(file, &text, loaded.decoded.encoding, Some(&loaded.original)) {
-        let _ = writeln!(err, "error: {e}");
-        return ExitCode::from(2);
-    }
+    let backup = backup_without_plaintext(doc.text(), &text, protector);
+    let saved = match save(file, &text, loaded.decoded.encoding, Some(&loaded.original), backup) {
+        Ok(saved) => saved,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let backup = saved.backup.as_deref().unwrap_or(file).display();
     let _ = writeln!(
         out,
-        "{shown}: protected {} secret(s); the previous version is in {}",
-        edits.len(),
-        backup_path(file).display()
+        "{shown}: protected {} secret(s); the previous version is in {backup}, with the same secrets protected",
+        edits.len()
     );
     if refusals.is_empty() {
         ExitCode::SUCCESS
@@ -197,11 +201,10 @@ pub fn reveal(args: &RevealArgs, protector: &dyn Protector, out: &mut dyn Write,
         Ok(secret) => {
             let _ = writeln!(
                 out,
-                "{} in [{}] decrypts on this machine: {} ({} characters; add --show to print it)",
+                "{} in [{}] decrypts on this machine: {} (add --show to print it)",
                 args.key,
                 args.section,
                 secret.masked(),
-                secret.char_len()
             );
             ExitCode::SUCCESS
         }

@@ -6,7 +6,9 @@ use super::parser::{classify, is_py_space, Line, LineKind, SyntaxError};
 use crate::text::{LineIndex, TextRange};
 
 /// One `key = value` with every position an editor or validator needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` masks the value of a secret-looking key, so no log line or failed assertion shows it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The key as written (case kept).
     pub key: CompactString,
@@ -38,6 +40,21 @@ impl Entry {
     #[must_use]
     pub fn is_multiline(&self) -> bool {
         self.last_line > self.line
+    }
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value: &dyn std::fmt::Debug =
+            if crate::secrets::looks_secret(&self.name) { &crate::secrets::MASK } else { &self.value };
+        f.debug_struct("Entry")
+            .field("key", &self.key)
+            .field("value", value)
+            .field("key_range", &self.key_range)
+            .field("value_range", &self.value_range)
+            .field("line", &self.line)
+            .field("last_line", &self.last_line)
+            .finish_non_exhaustive()
     }
 }
 
@@ -80,8 +97,9 @@ impl Section {
 
 /// A parsed `authproxy.cfg`: the exact text, every line classified, the sections and the load errors.
 ///
-/// Parsing never fails; [`Document::to_text`] gives back the input byte for byte.
-#[derive(Debug, Clone)]
+/// Parsing never fails; [`Document::to_text`] gives back the input byte for byte. `Debug` shows
+/// the structure, never the text (secrets are masked in the entries).
+#[derive(Clone)]
 pub struct Document {
     text: String,
     /// Every physical line, in order; their ranges tile the text exactly.
@@ -94,6 +112,18 @@ pub struct Document {
     pub errors: Vec<SyntaxError>,
     /// Byte ↔ line/column conversion.
     pub line_index: LineIndex,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("bytes", &self.text.len())
+            .field("lines", &self.lines.len())
+            .field("sections", &self.sections)
+            .field("orphans", &self.orphans)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Document {
@@ -287,6 +317,14 @@ impl EntryBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_shows_structure_but_no_secret_and_no_text() {
+        let doc = Document::parse("[cloud]\nikey=DIX\nskey=Zz9-Debug-Secret\nradius_secert_1=Typo-9\n");
+        let shown = format!("{doc:?} {:?} {:#?}", doc.sections[0].entries[1], doc.sections[0]);
+        assert!(shown.contains("skey") && shown.contains("DIX") && shown.contains("********"), "{shown}");
+        assert!(!shown.contains("Zz9-Debug-Secret") && !shown.contains("Typo-9"), "{shown}");
+    }
 
     #[test]
     fn sections_and_entries_with_spans() {

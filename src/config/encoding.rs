@@ -15,8 +15,8 @@ pub enum Encoding {
     Windows1252,
 }
 
-/// A decoded file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A decoded file. `Debug` shows its size and encoding, never the text (it holds secrets).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Decoded {
     /// The text.
     pub text: String,
@@ -25,6 +25,16 @@ pub struct Decoded {
     /// 0-based byte offsets of bytes that Windows-1252 leaves undefined
     /// (0x81, 0x8D, 0x8F, 0x90, 0x9D): Python's cp1252 codec refuses them.
     pub undefined_bytes: Vec<usize>,
+}
+
+impl std::fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoded")
+            .field("bytes", &self.text.len())
+            .field("encoding", &self.encoding)
+            .field("undefined_bytes", &self.undefined_bytes)
+            .finish()
+    }
 }
 
 /// Windows-1252 code points for bytes 0x80..=0x9F (undefined ones map to the C1 control of the same value).

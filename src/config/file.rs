@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use super::encoding::{decode, encode, Decoded, EncodeError, Encoding};
 
-/// A file as loaded: its path, exact bytes and decoded text.
-#[derive(Debug, Clone)]
+/// A file as loaded: its path, exact bytes and decoded text. `Debug` never shows the content.
+#[derive(Clone)]
 pub struct LoadedFile {
     /// Where it was read from.
     pub path: PathBuf,
@@ -19,6 +19,16 @@ pub struct LoadedFile {
     pub original: Vec<u8>,
     /// The decoded text and its encoding.
     pub decoded: Decoded,
+}
+
+impl std::fmt::Debug for LoadedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedFile")
+            .field("path", &self.path)
+            .field("bytes", &self.original.len())
+            .field("decoded", &self.decoded)
+            .finish()
+    }
 }
 
 /// Why a file could not be read or saved.
@@ -84,23 +94,67 @@ pub fn backup_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Saves `text` to `path` in `encoding`, atomically, keeping the previous version as a backup.
+/// What to keep as `<name>.bak` when a save replaces an existing file.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Backup {
+    /// The file as it was on disk.
+    Previous,
+    /// This text instead (the previous file with its secrets protected, say), in the file's encoding.
+    Text(String),
+}
+
+impl std::fmt::Debug for Backup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Previous => f.write_str("Previous"),
+            Self::Text(text) => write!(f, "Text({} bytes)", text.len()),
+        }
+    }
+}
+
+/// What a save wrote.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// The bytes now on disk.
+    pub bytes: Vec<u8>,
+    /// The file written: the path given, or the file a symbolic link there points to.
+    pub path: PathBuf,
+    /// Where the previous version was kept, if there was one.
+    pub backup: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Saved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Saved")
+            .field("bytes", &self.bytes.len())
+            .field("path", &self.path)
+            .field("backup", &self.backup)
+            .finish()
+    }
+}
+
+/// Saves `text` to `path` in `encoding`, atomically, keeping a backup of the previous version.
 ///
-/// `expected_on_disk` is what the file held when it was loaded (`None` for a new
-/// file); if the file now holds something else, nothing is written.
+/// `expected_on_disk` is what the file held when it was loaded (`None` for a new file); if the
+/// file now holds something else, nothing is written. The file keeps its identity: a symbolic
+/// link is written through to its target; on Unix the owner, group, mode and extended
+/// attributes (POSIX ACLs) are copied onto the new file and the backup; on Windows the file is
+/// replaced with `ReplaceFileW`, which keeps its ACL and attributes.
 ///
 /// # Errors
-/// [`FileError::ChangedOnDisk`], [`FileError::Encode`] or [`FileError::Write`]; in every case the
-/// file on disk is left as it was.
+/// [`FileError::ChangedOnDisk`], [`FileError::ReadOnly`], [`FileError::Encode`] or
+/// [`FileError::Write`]; in every case the file on disk is left as it was.
 pub fn save(
     path: &Path,
     text: &str,
     encoding: Encoding,
     expected_on_disk: Option<&[u8]>,
-) -> Result<Vec<u8>, FileError> {
+    backup: Backup,
+) -> Result<Saved, FileError> {
     let bytes = encode(text, encoding).map_err(|source| FileError::Encode { path: path.to_path_buf(), source })?;
     let write_err = |source| FileError::Write { path: path.to_path_buf(), source };
-    let current = match fs::read(path) {
+    let target = written_path(path).map_err(write_err)?;
+    let current = match fs::read(&target) {
         Ok(current) => Some(current),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(source) => return Err(write_err(source)),
@@ -108,33 +162,43 @@ pub fn save(
     if current.as_deref() != expected_on_disk {
         return Err(FileError::ChangedOnDisk { path: path.to_path_buf() });
     }
-    if current.is_some() && fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+    let Some(current) = current else {
+        replace::create(&target, &bytes).map_err(write_err)?;
+        tracing::debug!(path = %target.display(), bytes = bytes.len(), "saved a new file");
+        return Ok(Saved { bytes, path: target, backup: None });
+    };
+    if fs::metadata(&target).is_ok_and(|m| m.permissions().readonly()) {
         return Err(FileError::ReadOnly { path: path.to_path_buf() });
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let temp = temp_path(path);
-    let result = (|| {
-        let mut file = create_private(&temp)?;
-        if current.is_some() {
-            copy_permissions(path, &temp);
+    let backup_bytes = match backup {
+        Backup::Previous => current,
+        Backup::Text(text) => {
+            encode(&text, encoding).map_err(|source| FileError::Encode { path: path.to_path_buf(), source })?
         }
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        drop(file);
-        if let Some(current) = &current {
-            write_backup(&backup_path(path), current)?;
-        }
-        fs::rename(&temp, path)?;
-        sync_dir(dir);
-        Ok(())
-    })();
-    if let Err(source) = result {
-        let _ = fs::remove_file(&temp);
-        tracing::warn!(path = %path.display(), error = %source, "save failed; the original is unchanged");
+    };
+    let backup = backup_path(&target);
+    if let Err(source) = replace::replace(&target, &bytes, &backup, &backup_bytes) {
+        tracing::warn!(path = %target.display(), error = %source, "save failed; the original is unchanged");
         return Err(write_err(source));
     }
-    tracing::debug!(path = %path.display(), bytes = bytes.len(), backup = current.is_some(), "saved");
-    Ok(bytes)
+    tracing::debug!(path = %target.display(), bytes = bytes.len(), "saved");
+    Ok(Saved { bytes, path: target, backup: Some(backup) })
+}
+
+/// The file a save writes: `path` itself, or the file its symbolic link (or chain of links) names.
+fn written_path(path: &Path) -> std::io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => Ok(target),
+            // A dangling link: write the file it names.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let link = fs::read_link(path)?;
+                Ok(path.parent().map_or_else(|| link.clone(), |dir| dir.join(&link)))
+            }
+            Err(e) => Err(e),
+        },
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 fn temp_path(path: &Path) -> PathBuf {
@@ -145,7 +209,7 @@ fn temp_path(path: &Path) -> PathBuf {
 }
 
 /// Creates a new file readable by its owner only (the config holds secrets); the
-/// original's permissions are copied onto it before anything is written.
+/// original's identity is copied onto it before anything is written.
 fn create_private(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
@@ -154,25 +218,143 @@ fn create_private(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-fn write_backup(backup: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let _ = fs::remove_file(backup);
-    let mut file = create_private(backup)?;
+fn write_synced(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)?;
     file.sync_all()
 }
 
-fn copy_permissions(from: &Path, to: &Path) {
-    if let Ok(meta) = fs::metadata(from) {
-        let _ = fs::set_permissions(to, meta.permissions());
+/// Makes a rename durable: Unix syncs the directory that holds the file.
+#[cfg(unix)]
+fn sync_dir(path: &Path) {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
-/// Makes the rename durable where the OS allows syncing a directory.
-fn sync_dir(dir: &Path) {
-    if cfg!(unix) {
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
+#[cfg(unix)]
+mod replace {
+    //! Unix: a temporary file with the original's owner, group, mode and extended attributes,
+    //! renamed over it. Where this user may not give a file the original's owner (a group
+    //! member editing a file owned by someone else), the file is rewritten in place instead,
+    //! which keeps its identity at the cost of atomicity.
+
+    use std::fs::{self, File, OpenOptions};
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    use std::path::Path;
+
+    use super::{create_private, sync_dir, temp_path, write_synced};
+
+    pub fn create(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let temp = temp_path(target);
+        let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes));
+        let result = result.and_then(|()| fs::rename(&temp, target));
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
         }
+        sync_dir(target);
+        result
+    }
+
+    pub fn replace(target: &Path, bytes: &[u8], backup: &Path, backup_bytes: &[u8]) -> std::io::Result<()> {
+        let original = File::open(target)?;
+        let meta = original.metadata()?;
+        write_backup(&original, &meta, backup, backup_bytes)?;
+        let temp = temp_path(target);
+        let mut file = create_private(&temp)?;
+        let result = match copy_identity(&original, &meta, &file) {
+            Ok(()) => write_synced(&mut file, bytes).and_then(|()| fs::rename(&temp, target)),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                let _ = fs::remove_file(&temp);
+                tracing::debug!(path = %target.display(), "cannot give a new file this owner; rewriting in place");
+                return rewrite_in_place(target, bytes);
+            }
+            Err(e) => Err(e),
+        };
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        sync_dir(target);
+        result
+    }
+
+    fn write_backup(original: &File, meta: &fs::Metadata, backup: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let _ = fs::remove_file(backup);
+        let mut file = create_private(backup)?;
+        // A backup this user cannot give the original's owner stays private to this user.
+        let _ = copy_identity(original, meta, &file);
+        write_synced(&mut file, bytes)
+    }
+
+    /// Gives `to` the owner, group, mode and extended attributes of `from`.
+    fn copy_identity(from: &File, meta: &fs::Metadata, to: &File) -> std::io::Result<()> {
+        if to.metadata().map(|m| (m.uid(), m.gid())).ok() != Some((meta.uid(), meta.gid())) {
+            std::os::unix::fs::fchown(to, Some(meta.uid()), Some(meta.gid()))?;
+        }
+        to.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
+        copy_extended_attributes(from, to);
+        Ok(())
+    }
+
+    /// POSIX ACLs, SELinux labels and user attributes; those this user may not set are left out.
+    #[cfg(target_os = "linux")]
+    fn copy_extended_attributes(from: &File, to: &File) {
+        let mut names = vec![0u8; 64 * 1024];
+        let Ok(len) = rustix::fs::flistxattr(from, &mut names) else { return };
+        for name in names[..len].split(|b| *b == 0).filter(|n| !n.is_empty()) {
+            let mut value = vec![0u8; 64 * 1024];
+            if let Ok(n) = rustix::fs::fgetxattr(from, name, &mut value) {
+                let _ = rustix::fs::fsetxattr(to, name, &value[..n], rustix::fs::XattrFlags::empty());
+            }
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn copy_extended_attributes(_from: &File, _to: &File) {}
+
+    fn rewrite_in_place(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
+        write_synced(&mut file, bytes)
+    }
+}
+
+#[cfg(windows)]
+mod replace {
+    //! Windows: `ReplaceFileW` swaps the new content in and keeps the original's ACL,
+    //! attributes, creation time and streams; the original itself becomes the backup, so the
+    //! backup keeps them too.
+
+    use std::fs::{self, OpenOptions};
+    use std::path::Path;
+
+    use super::{create_private, temp_path, write_synced};
+
+    pub fn create(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let temp = temp_path(target);
+        let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes));
+        let result = result.and_then(|()| fs::rename(&temp, target));
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
+    }
+
+    pub fn replace(target: &Path, bytes: &[u8], backup: &Path, backup_bytes: &[u8]) -> std::io::Result<()> {
+        let temp = temp_path(target);
+        let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes)).and_then(|()| {
+            let _ = fs::remove_file(backup);
+            crate::platform::windows::replace_file(target, &temp, backup)
+        });
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+            return result;
+        }
+        let previous = fs::read(backup)?;
+        if previous != backup_bytes {
+            let mut file = OpenOptions::new().write(true).truncate(true).open(backup)?;
+            write_synced(&mut file, backup_bytes)?;
+        }
+        Ok(())
     }
 }
 
@@ -195,7 +377,7 @@ mod tests {
         fs::write(&path, b"[main]\r\ndebug=false\r\n").unwrap();
         let loaded = load(&path).unwrap();
         let new_text = loaded.decoded.text.replace("false", "true");
-        save(&path, &new_text, loaded.decoded.encoding, Some(&loaded.original)).unwrap();
+        save(&path, &new_text, loaded.decoded.encoding, Some(&loaded.original), Backup::Previous).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"[main]\r\ndebug=true\r\n");
         assert_eq!(fs::read(backup_path(&path)).unwrap(), b"[main]\r\ndebug=false\r\n");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -209,7 +391,7 @@ mod tests {
         fs::write(&path, "[main]\n").unwrap();
         let loaded = load(&path).unwrap();
         fs::write(&path, "[main]\ndebug=true\n").unwrap();
-        let err = save(&path, "[cloud]\n", Encoding::Utf8, Some(&loaded.original)).unwrap_err();
+        let err = save(&path, "[cloud]\n", Encoding::Utf8, Some(&loaded.original), Backup::Previous).unwrap_err();
         assert!(matches!(err, FileError::ChangedOnDisk { .. }), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "[main]\ndebug=true\n");
         assert!(!backup_path(&path).exists());
@@ -222,9 +404,10 @@ mod tests {
         fs::write(&path, b"; caf\xe9\n[main]\n").unwrap();
         let loaded = load(&path).unwrap();
         let text = format!("{}debug=true\n", loaded.decoded.text);
-        save(&path, &text, loaded.decoded.encoding, Some(&loaded.original)).unwrap();
+        save(&path, &text, loaded.decoded.encoding, Some(&loaded.original), Backup::Previous).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"; caf\xe9\n[main]\ndebug=true\n");
-        let err = save(&path, "; ✓\n", loaded.decoded.encoding, Some(&fs::read(&path).unwrap())).unwrap_err();
+        let current = fs::read(&path).unwrap();
+        let err = save(&path, "; ✓\n", loaded.decoded.encoding, Some(&current), Backup::Previous).unwrap_err();
         assert!(matches!(err, FileError::Encode { .. }));
     }
 
@@ -236,7 +419,7 @@ mod tests {
         let mut permissions = fs::metadata(&path).unwrap().permissions();
         permissions.set_readonly(true);
         fs::set_permissions(&path, permissions).unwrap();
-        let err = save(&path, "[cloud]\n", Encoding::Utf8, Some(b"[main]\n")).unwrap_err();
+        let err = save(&path, "[cloud]\n", Encoding::Utf8, Some(b"[main]\n"), Backup::Previous).unwrap_err();
         assert!(matches!(err, FileError::ReadOnly { .. }), "{err}");
         assert!(err.to_string().contains("is read-only"));
         assert_eq!(fs::read_to_string(&path).unwrap(), "[main]\n");
@@ -246,9 +429,81 @@ mod tests {
     fn new_files_need_no_previous_version() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.cfg");
-        save(&path, "[main]\n", Encoding::Utf8, None).unwrap();
+        save(&path, "[main]\n", Encoding::Utf8, None, Backup::Previous).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "[main]\n");
         assert!(!backup_path(&path).exists());
-        assert!(matches!(save(&path, "[x]\n", Encoding::Utf8, None), Err(FileError::ChangedOnDisk { .. })));
+        assert!(matches!(
+            save(&path, "[x]\n", Encoding::Utf8, None, Backup::Previous),
+            Err(FileError::ChangedOnDisk { .. })
+        ));
+    }
+
+    #[test]
+    fn a_symlinked_config_is_written_through_to_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.cfg");
+        fs::write(&real, "[main]\n").unwrap();
+        let link = dir.path().join("authproxy.cfg");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        #[cfg(windows)]
+        if std::os::windows::fs::symlink_file(&real, &link).is_err() {
+            return; // Creating symbolic links needs a privilege this Windows account may lack.
+        }
+        let saved = save(&link, "[main]\ndebug=true\n", Encoding::Utf8, Some(b"[main]\n"), Backup::Previous).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+        assert_eq!(fs::read_to_string(&real).unwrap(), "[main]\ndebug=true\n");
+        assert_eq!(fs::canonicalize(&saved.path).unwrap(), fs::canonicalize(&real).unwrap());
+        assert_eq!(fs::read_to_string(backup_path(&real)).unwrap(), "[main]\n");
+    }
+
+    #[test]
+    fn a_given_backup_text_replaces_the_previous_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authproxy.cfg");
+        fs::write(&path, "[main]\nold=1\n").unwrap();
+        let backup = Backup::Text("[main]\nold=protected\n".into());
+        let saved = save(&path, "[main]\nnew=1\n", Encoding::Utf8, Some(b"[main]\nold=1\n"), backup).unwrap();
+        assert_eq!(saved.backup.as_deref(), Some(backup_path(&path).as_path()));
+        assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), "[main]\nold=protected\n");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[main]\nnew=1\n");
+    }
+
+    /// Needs root: the file belongs to another user and group.
+    #[cfg(unix)]
+    #[test]
+    fn owner_group_and_mode_are_kept_on_the_file_and_its_backup() {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        assert!(crate::service::is_root(), "this test gives a file another owner, which needs root: run it as root");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authproxy.cfg");
+        fs::write(&path, "[main]\n").unwrap();
+        std::os::unix::fs::chown(&path, Some(4242), Some(4343)).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        save(&path, "[main]\ndebug=true\n", Encoding::Utf8, Some(b"[main]\n"), Backup::Previous).unwrap();
+        for file in [path.clone(), backup_path(&path)] {
+            let meta = fs::metadata(&file).unwrap();
+            assert_eq!((meta.uid(), meta.gid(), meta.mode() & 0o7777), (4242, 4343, 0o640), "{}", file.display());
+        }
+    }
+
+    /// Windows keeps a replaced file's attributes (and ACL) only through `ReplaceFileW`; a rename
+    /// of the temporary file would drop them.
+    #[cfg(windows)]
+    #[test]
+    fn attributes_are_kept_on_windows() {
+        use std::os::windows::fs::{MetadataExt as _, OpenOptionsExt as _};
+        const HIDDEN: u32 = 0x2;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authproxy.cfg");
+        let mut file = OpenOptions::new().write(true).create_new(true).attributes(HIDDEN).open(&path).unwrap();
+        file.write_all(b"[main]\n").unwrap();
+        drop(file);
+        assert_ne!(fs::metadata(&path).unwrap().file_attributes() & HIDDEN, 0, "this file system keeps the attribute");
+        let saved = save(&path, "[main]\ndebug=true\n", Encoding::Utf8, Some(b"[main]\n"), Backup::Previous).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[main]\ndebug=true\n");
+        let attributes = fs::metadata(&path).unwrap().file_attributes();
+        assert_ne!(attributes & HIDDEN, 0, "the file stays hidden: {attributes:#x}");
+        assert_eq!(fs::read_to_string(saved.backup.unwrap()).unwrap(), "[main]\n");
     }
 }

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod encoding;
 pub mod file;
 pub mod parser;
+pub mod paths;
 
 pub use document::{Document, Entry, Section};
 pub use edit::{apply, EditError, TextEdit};

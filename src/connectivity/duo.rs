@@ -58,8 +58,8 @@ pub async fn probe(target: &DuoTarget, protector: &dyn Protector, log: &mut Step
 
     let step = log.begin(StepKind::Drift);
     let ours = i64::try_from((sent + latency / 2).duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())).unwrap_or(0);
-    let drift = duo_time - ours;
-    if drift.abs() > MAX_DRIFT_SECONDS {
+    let drift = duo_time.saturating_sub(ours);
+    if drift.unsigned_abs() > MAX_DRIFT_SECONDS.unsigned_abs() {
         log.fail(step, Problem::ClockDrift { seconds: drift });
     } else {
         log.pass(step, format!("{drift:+} s"));
@@ -109,6 +109,12 @@ async fn open(
     let mut steps = Steps { log: log.take(), kind: StepKind::Dns, pending: None };
 
     steps.begin(StepKind::Dns);
+    let unusable = [("api_host", target.host.as_str()), ("http_proxy_host", connect_host)]
+        .into_iter()
+        .find(|(_, host)| !http::is_plain_host(host));
+    if let Some((key, host)) = unusable {
+        steps.end(Err::<(), _>(Problem::unusable_host_name(key, host)), |()| String::new())?;
+    }
     let addrs = net::resolve(connect_host, connect_port, DUO_TIMEOUT).await;
     let addrs = steps.end(addrs, |a| {
         let ips = net::describe_addrs(a);
@@ -215,6 +221,7 @@ fn http_problem(error: HttpError) -> Problem {
     match error {
         HttpError::Io(e) => Problem::BadResponse { detail: format!("the connection failed: {e}") },
         HttpError::Malformed(detail) => Problem::BadResponse { detail },
+        HttpError::Unsafe(detail) => Problem::UnusableValue { key: "api_host".into(), detail },
     }
 }
 
@@ -228,7 +235,11 @@ fn json(response: &Response) -> Result<serde_json::Value, Problem> {
 }
 
 /// Duo's `time` from a ping answer.
-fn ping_time(response: &Response) -> Result<i64, Problem> {
+/// Duo's clock from a `/auth/v2/ping` answer, or what is wrong with the answer.
+///
+/// # Errors
+/// [`Problem::BadResponse`] for anything but Duo's `{"stat":"OK","response":{"time":…}}`.
+pub fn ping_time(response: &Response) -> Result<i64, Problem> {
     let body = json(response)?;
     match (response.status, body["stat"].as_str(), body["response"]["time"].as_i64()) {
         (200, Some("OK"), Some(time)) => Ok(time),
@@ -238,7 +249,11 @@ fn ping_time(response: &Response) -> Result<i64, Problem> {
     }
 }
 
-fn check_result(response: &Response) -> Result<(), Problem> {
+/// Whether a `/auth/v2/check` answer accepts the credentials.
+///
+/// # Errors
+/// [`Problem::DuoCredentialsRejected`] or [`Problem::BadResponse`].
+pub fn check_result(response: &Response) -> Result<(), Problem> {
     let body = json(response)?;
     match (response.status, body["stat"].as_str()) {
         (200, Some("OK")) => Ok(()),

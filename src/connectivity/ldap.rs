@@ -94,6 +94,15 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
                 } else {
                     format!("{domain}\\{username}")
                 };
+                if sspi::Username::parse(&user).is_err() {
+                    driver.abort();
+                    let detail = format!(
+                        "{user:?} has more than one domain part (a second \\ or @), so it is no Windows user name; \
+                         nothing was sent"
+                    );
+                    let problem = Problem::UnusableValue { key: "service_account_username".into(), detail };
+                    return log.fail_and_skip(step, problem, &[StepKind::Search]);
+                }
                 let how = if *version == 1 {
                     format!("NTLM bind as {user} (tested with NTLMv2; the proxy will use NTLMv1)")
                 } else {
@@ -132,6 +141,10 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
     }
 
     let step = log.begin(StepKind::Search);
+    if let Some(problem) = unusable_filter(&target.filter) {
+        driver.abort();
+        return log.fail(step, problem);
+    }
     let result = ldap
         .with_search_options(SearchOptions::new().sizelimit(1))
         .search(&target.search_dn, Scope::Subtree, &target.filter, vec!["1.1"])
@@ -152,6 +165,24 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), ldap.unbind()).await;
     driver.abort();
+}
+
+/// The search filter (from `ldap_filter` and `security_group_dn`) as the validator reads it: one
+/// that does not parse, or nests deeper than the validator follows, is not handed to the LDAP
+/// library, whose parser has no depth limit.
+fn unusable_filter(filter: &str) -> Option<Problem> {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return None;
+    }
+    let ctx = crate::schema::types::ValueContext { platform: crate::schema::Platform::host(), install_dir: None };
+    match crate::schema::check_value(crate::schema::ValueType::LdapFilter, filter, &ctx) {
+        Ok(()) => None,
+        Err(why) => Some(Problem::UnusableValue {
+            key: "ldap_filter".into(),
+            detail: format!("the search filter built from it does not parse ({why}); the search was not sent"),
+        }),
+    }
 }
 
 fn connect_problem(error: &LdapError, transport: Transport, label: &str, timeout: Duration) -> Problem {
@@ -179,6 +210,7 @@ fn connect_problem(error: &LdapError, transport: Transport, label: &str, timeout
         LdapError::LdapResult { result } => {
             Problem::LdapError { code: result.rc, server_text: format!("StartTLS refused: {}", clean(&result.text)) }
         }
+        LdapError::Rustls { source } => tls::tls_problem(source),
         other => Problem::TlsHandshake { detail: other.to_string() },
     }
 }

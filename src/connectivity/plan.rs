@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::Problem;
+use crate::config::paths::PathKind;
 use crate::config::{Document, Entry, Section};
 use crate::schema::SectionType;
 use crate::secrets::{Protector, Secret};
@@ -16,6 +17,8 @@ pub const RADIUS_TRY_TIMEOUT: Duration = Duration::from_secs(2);
 pub const RADIUS_TRIES: u32 = 3;
 /// LDAP `timeout` when the section sets none.
 pub const LDAP_DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest LDAP timeout a check waits, whatever the config says (an hour).
+pub const LDAP_MAX_TIMEOUT_SECONDS: u64 = 3600;
 
 /// One thing to probe, and where in the file it comes from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -41,7 +44,7 @@ impl Probe {
     #[must_use]
     pub fn time_limit(&self) -> Duration {
         match &self.target {
-            ProbeTarget::Ldap(l) => l.timeout * 4,
+            ProbeTarget::Ldap(l) => l.timeout.saturating_mul(4),
             ProbeTarget::Duo(_) => DUO_TIMEOUT * 4,
             ProbeTarget::Radius(_) => RADIUS_TRY_TIMEOUT * RADIUS_TRIES + Duration::from_secs(1),
             ProbeTarget::HttpProxy { .. } => DUO_TIMEOUT,
@@ -305,12 +308,10 @@ fn value<'a>(section: &'a Section, defaults: Option<&'a Section>, key: &str) -> 
     section.value(key).or_else(|| defaults.and_then(|d| d.value(key)))
 }
 
+/// The file the proxy opens for a path value (the validator checks the very same one).
 fn resolve_path(value: &str, install_dir: Option<&Path>) -> PathBuf {
-    let path = PathBuf::from(value.trim());
-    match install_dir {
-        Some(dir) if path.is_relative() => dir.join(path),
-        _ => path,
-    }
+    let lookup = crate::config::paths::locate(value, PathKind::File, install_dir, crate::schema::Platform::host());
+    lookup.path().map_or_else(|| PathBuf::from(value.trim()), Path::to_path_buf)
 }
 
 /// A boolean as the proxy's checker reads it, or `default` when absent or unreadable.
@@ -475,8 +476,11 @@ fn ldap_target(section: &Section, defaults: Option<&Section>, host: &str, instal
         "sspi" => LdapAuth::Sspi,
         other => LdapAuth::Unknown { value: other.to_string() },
     };
-    let timeout =
-        get("timeout").parse::<u64>().ok().filter(|t| *t > 0).map_or(LDAP_DEFAULT_TIMEOUT, Duration::from_secs);
+    let timeout = get("timeout")
+        .parse::<u64>()
+        .ok()
+        .filter(|t| *t > 0)
+        .map_or(LDAP_DEFAULT_TIMEOUT, |t| Duration::from_secs(t.min(LDAP_MAX_TIMEOUT_SECONDS)));
     LdapTarget {
         host: host.to_string(),
         port: parse_port(Some(get("port")), default_port),
@@ -493,6 +497,15 @@ fn ldap_target(section: &Section, defaults: Option<&Section>, host: &str, instal
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_timeout_is_capped_and_never_overflows() {
+        let doc = Document::parse("[ad_client]\nhost=dc1\ntimeout=18446744073709551615\nsearch_dn=dc=x\n");
+        let plan = build_plan(&doc, None);
+        let ProbeTarget::Ldap(ldap) = &plan[0].target else { panic!("an LDAP probe") };
+        assert_eq!(ldap.timeout, Duration::from_secs(LDAP_MAX_TIMEOUT_SECONDS));
+        assert_eq!(plan[0].time_limit(), Duration::from_secs(4 * LDAP_MAX_TIMEOUT_SECONDS));
+    }
 
     fn plan(text: &str) -> Vec<Probe> {
         build_plan(&Document::parse(text), Some(Path::new("/opt/duoauthproxy")))

@@ -166,11 +166,44 @@ pub enum Problem {
         /// What did not match.
         detail: String,
     },
+    /// A config value the check cannot use as it is (a host name with a line break, a user
+    /// name with two domain separators, a filter that does not parse); nothing was sent.
+    UnusableValue {
+        /// The key holding it.
+        key: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The server offers only TLS versions older than 1.2.
+    TlsVersionTooOld {
+        /// What the server offered or said.
+        detail: String,
+    },
+    /// The probe stopped on an internal error (a bug, often met on a malformed answer).
+    InternalError {
+        /// Where the crash report was written.
+        report: String,
+    },
     /// The run was cancelled before this step finished.
     Cancelled,
 }
 
 impl Problem {
+    /// The value of `key` cannot be a host name.
+    #[must_use]
+    pub fn unusable_host_name(key: &str, host: &str) -> Self {
+        let what = if host.contains('\n') {
+            "it holds a line break (the next line is indented, so it continues the value)"
+        } else if host.is_empty() {
+            "it is empty"
+        } else if host.chars().any(char::is_whitespace) {
+            "it holds a space"
+        } else {
+            "it holds a character no host name has"
+        };
+        Self::UnusableValue { key: key.into(), detail: format!("it is not a host name: {what}; nothing was sent") }
+    }
+
     /// A stable short name for the class (used in JSON and tests).
     #[must_use]
     pub fn class(&self) -> &'static str {
@@ -201,6 +234,9 @@ impl Problem {
             Self::DuoCredentialsRejected { .. } => "duo_credentials_rejected",
             Self::RadiusNoAnswer { .. } => "radius_no_answer",
             Self::RadiusBadAnswer { .. } => "radius_bad_answer",
+            Self::UnusableValue { .. } => "unusable_value",
+            Self::TlsVersionTooOld { .. } => "tls_version_too_old",
+            Self::InternalError { .. } => "internal_error",
             Self::Cancelled => "cancelled",
         }
     }
@@ -273,6 +309,25 @@ impl Problem {
                 "the server may simply not implement Status-Server; otherwise check the address, port and that it lists this machine as a client".into()
             }
             Self::RadiusBadAnswer { .. } => "check that `secret` matches the RADIUS server's shared secret for this client".into(),
+            Self::UnusableValue { key, .. } if key.ends_with("username") => format!(
+                "write `{key}` as DOMAIN\\user (one backslash), user@domain.example, or the plain user name with \
+                 ntlm_domain set"
+            ),
+            Self::UnusableValue { key, .. } if key.ends_with("filter") => {
+                format!("fix `{key}`: it must be one LDAP filter in parentheses, as the validator explains")
+            }
+            Self::UnusableValue { key, .. } => format!(
+                "write the host name alone after `{key}=`; a line indented below it is joined to the value, so \
+                 un-indent it or start it with ; to make it a comment"
+            ),
+            Self::TlsVersionTooOld { .. } => {
+                "enable TLS 1.2 on the server (on Windows Server 2012 R2 and later it is built in; 2008 R2 and 2012 need the \
+                 TLS 1.2 update and registry settings): this check and current proxies refuse TLS 1.0 and 1.1"
+                    .into()
+            }
+            Self::InternalError { .. } => {
+                "please send the crash report to the developers; the other checks were not affected".into()
+            }
             Self::Cancelled => "run the check again".into(),
         }
     }
@@ -337,7 +392,7 @@ impl fmt::Display for Problem {
                 write!(
                     f,
                     "this machine's clock is {} s {} Duo's (limit 60 s)",
-                    seconds.abs(),
+                    seconds.unsigned_abs(),
                     if *seconds > 0 { "behind" } else { "ahead of" }
                 )
             }
@@ -348,6 +403,18 @@ impl fmt::Display for Problem {
                 write!(f, "no answer to Status-Server from {address} after {tries} tries")
             }
             Self::RadiusBadAnswer { detail } => write!(f, "the RADIUS answer does not verify: {detail}"),
+            Self::UnusableValue { key, detail } => write!(f, "{key} cannot be used: {detail}"),
+            Self::TlsVersionTooOld { detail } => {
+                write!(f, "the server offers only TLS 1.0 or 1.1, older than the TLS 1.2 required: {detail}")
+            }
+            Self::InternalError { report } if report.is_empty() => {
+                f.write_str("this check stopped on an internal error, often met on a malformed answer from the server")
+            }
+            Self::InternalError { report } => write!(
+                f,
+                "this check stopped on an internal error, often met on a malformed answer from the server; the \
+                 crash report is {report}"
+            ),
             Self::Cancelled => f.write_str("cancelled"),
         }
     }

@@ -102,6 +102,11 @@ pub struct StepLog {
 }
 
 impl StepLog {
+    /// A second handle on the same record (one for the probe's task, one for the runner).
+    fn clone_handle(&self) -> Self {
+        Self { index: self.index, sink: self.sink.clone(), state: self.state.clone() }
+    }
+
     fn record(&self, pending: Pending, outcome: StepOutcome) {
         let result = StepResult { step: pending.kind, outcome, duration: pending.started.elapsed() };
         if let Ok(mut state) = self.state.lock() {
@@ -166,43 +171,76 @@ pub async fn run_async(
     cancel: Cancel,
 ) -> Vec<ProbeResult> {
     let mut tasks = tokio::task::JoinSet::new();
+    let mut running = Vec::new();
     for (index, probe) in probes.iter().enumerate() {
-        let (probe, protector, sink, cancel) = (probe.clone(), protector.clone(), sink.clone(), cancel.clone());
-        tasks.spawn(async move {
-            let started = Instant::now();
-            sink(Event::Started { index });
-            let state = Arc::new(Mutex::new(LogState::default()));
-            let mut log = StepLog { index, sink: sink.clone(), state: state.clone() };
-            let limit = probe.time_limit();
-            let interrupted = tokio::select! {
-                () = run_one(&probe, protector.as_ref(), &mut log) => None,
-                () = cancel.cancelled() => Some(Problem::Cancelled),
-                () = tokio::time::sleep(limit) => Some(Problem::ResponseTimeout {
-                    waiting_for: "the whole probe to finish".into(),
-                    seconds: limit.as_secs(),
-                }),
-            };
-            if let Some(problem) = interrupted {
-                let pending = state.lock().ok().and_then(|mut s| s.pending.take());
-                if let Some(step) = pending {
-                    log.fail(step, problem);
-                }
-            }
-            let steps = state.lock().map(|mut s| std::mem::take(&mut s.steps)).unwrap_or_default();
-            let verdict =
-                if cancel.is_cancelled() && steps.is_empty() { Verdict::Skipped } else { Verdict::of(&steps) };
-            let result = ProbeResult { probe, steps, verdict, duration: started.elapsed() };
-            sink(Event::Finished { index, result: Box::new(result.clone()) });
-            (index, result)
-        });
+        let state = Arc::new(Mutex::new(LogState::default()));
+        let log = StepLog { index, sink: sink.clone(), state };
+        let started = Instant::now();
+        let (probe, protector, cancel) = (probe.clone(), protector.clone(), cancel.clone());
+        let mut task_log = log.clone_handle();
+        let id = tasks
+            .spawn(async move {
+                (task_log.sink)(Event::Started { index });
+                let limit = probe.time_limit();
+                let interrupted = tokio::select! {
+                    () = run_one(&probe, protector.as_ref(), &mut task_log) => None,
+                    () = cancel.cancelled() => Some(Problem::Cancelled),
+                    () = tokio::time::sleep(limit) => Some(Problem::ResponseTimeout {
+                        waiting_for: "the whole probe to finish".into(),
+                        seconds: limit.as_secs(),
+                    }),
+                };
+                finish(probe, &mut task_log, started, interrupted, cancel.is_cancelled())
+            })
+            .id();
+        running.push((id, log, started));
     }
     let mut results: Vec<Option<ProbeResult>> = vec![None; probes.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, result)) = joined {
-            results[index] = Some(result);
+    while let Some(joined) = tasks.join_next_with_id().await {
+        match joined {
+            Ok((_, result)) => {
+                let index = result.0;
+                results[index] = Some(result.1);
+            }
+            // A panic in a probe (in our code or a library's decoder, on a malformed answer)
+            // ends that probe only; the crash report says where.
+            Err(e) => {
+                if let Some((_, log, started)) = running.iter_mut().find(|(id, _, _)| *id == e.id()) {
+                    let problem = Problem::InternalError {
+                        report: crate::crash::last_report().map(|p| p.display().to_string()).unwrap_or_default(),
+                    };
+                    let index = log.index;
+                    let probe = probes[index].clone();
+                    results[index] = Some(finish(probe, log, *started, Some(problem), cancel.is_cancelled()).1);
+                }
+            }
         }
     }
     results.into_iter().flatten().collect()
+}
+
+/// Ends a probe's record: a step still running fails with `interrupted`; the result is streamed.
+fn finish(
+    probe: Probe,
+    log: &mut StepLog,
+    started: Instant,
+    interrupted: Option<Problem>,
+    cancelled: bool,
+) -> (usize, ProbeResult) {
+    if let Some(problem) = interrupted {
+        let pending = log.state.lock().ok().and_then(|mut s| s.pending.take());
+        let internal = matches!(problem, Problem::InternalError { .. });
+        match pending {
+            Some(step) => log.fail(step, problem),
+            None if internal => log.fail(Pending { kind: StepKind::Dns, started: Instant::now() }, problem),
+            None => {}
+        }
+    }
+    let steps = log.state.lock().map(|mut s| std::mem::take(&mut s.steps)).unwrap_or_default();
+    let verdict = if cancelled && steps.is_empty() { Verdict::Skipped } else { Verdict::of(&steps) };
+    let result = ProbeResult { probe, steps, verdict, duration: started.elapsed() };
+    (log.sink)(Event::Finished { index: log.index, result: Box::new(result.clone()) });
+    (log.index, result)
 }
 
 async fn run_one(probe: &Probe, protector: &dyn Protector, log: &mut StepLog) {
@@ -224,7 +262,11 @@ pub fn run(
     sink: EventSink,
     cancel: Cancel,
 ) -> std::io::Result<Vec<ProbeResult>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(crate::crash::PROBE_THREAD)
+        .enable_all()
+        .build()?;
     let results = runtime.block_on(run_async(probes, protector, sink, cancel));
     runtime.shutdown_timeout(Duration::from_millis(200));
     Ok(results)

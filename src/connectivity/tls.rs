@@ -14,7 +14,8 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, Error as TlsError, RootCertStore, SignatureScheme,
+    AlertDescription, CertificateError, ClientConfig, DigitallySignedStruct, Error as TlsError, PeerIncompatible,
+    RootCertStore, SignatureScheme,
 };
 
 use super::Problem;
@@ -83,7 +84,7 @@ pub fn prepare(policy: &TlsPolicy) -> Result<Prepared, Problem> {
 
 fn roots_from_file(path: &Path) -> Result<RootCertStore, Problem> {
     let unusable = |detail: String| Problem::CaFileUnusable { path: path.display().to_string(), detail };
-    let pem = std::fs::read(path).map_err(|e| unusable(format!("cannot read it: {e}")))?;
+    let pem = read_bounded(path).map_err(unusable)?;
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(&pem) {
         let cert = cert.map_err(|e| unusable(format!("not a PEM certificate file: {e}")))?;
@@ -93,6 +94,26 @@ fn roots_from_file(path: &Path) -> Result<RootCertStore, Problem> {
         return Err(unusable("it holds no PEM certificate".into()));
     }
     Ok(roots)
+}
+
+/// The largest CA file read; real bundles are a few hundred KiB.
+const MAX_CA_FILE: u64 = 16 * 1024 * 1024;
+
+/// A CA file's bytes: a regular file of sane size only (not a device or a pipe).
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    if meta.len() > MAX_CA_FILE {
+        return Err(format!("it is {} MiB, too large for a CA bundle", meta.len() / (1024 * 1024)));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CA_FILE).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    Ok(bytes)
 }
 
 fn system_roots() -> RootCertStore {
@@ -210,6 +231,14 @@ fn chain_problem(error: &TlsError, end_entity: &CertificateDer<'_>, trusted: &st
     }
 }
 
+/// Whether the certificate (DER) is valid for `host` by Duo's rule, and the names it carries
+/// as a report shows them. A certificate that does not parse has no names and matches nothing.
+#[must_use]
+pub fn certificate_matches(der: &[u8], host: &str) -> (bool, String) {
+    let names = CertNames::read(&CertificateDer::from(der));
+    (names.matches(host), names.describe())
+}
+
 /// The names in a certificate that Duo's rule looks at.
 #[derive(Debug, Default)]
 struct CertNames {
@@ -283,11 +312,24 @@ pub fn handshake_problem(error: &std::io::Error) -> Problem {
                 .into(),
         };
     }
-    let detail = error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<TlsError>())
-        .map_or_else(|| error.to_string(), ToString::to_string);
-    Problem::TlsHandshake { detail }
+    match error.get_ref().and_then(|inner| inner.downcast_ref::<TlsError>()) {
+        Some(tls) => tls_problem(tls),
+        None => Problem::TlsHandshake { detail: error.to_string() },
+    }
+}
+
+/// Names a TLS error: a server stuck on TLS 1.0 or 1.1 gets its own failure.
+#[must_use]
+pub fn tls_problem(error: &TlsError) -> Problem {
+    match error {
+        TlsError::PeerIncompatible(
+            PeerIncompatible::ServerDoesNotSupportTls12Or13 | PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig,
+        ) => Problem::TlsVersionTooOld { detail: "it answered the handshake with an older TLS version".into() },
+        TlsError::AlertReceived(AlertDescription::ProtocolVersion) => {
+            Problem::TlsVersionTooOld { detail: "it refused TLS 1.2 and 1.3 (a protocol_version alert)".into() }
+        }
+        other => Problem::TlsHandshake { detail: other.to_string() },
+    }
 }
 
 /// The recorded refusal, if any.

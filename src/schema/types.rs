@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
 use super::Platform;
+use crate::config::paths::{self, Lookup, PathKind};
 
 /// One allowed value of an enumerated key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1161,75 +1162,42 @@ const _: () = assert!(CIPHERS.len() <= 128, "CipherSet is a u128 bitmask");
 // Files and directories
 // ---------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PathKind {
-    File,
-    Directory,
-}
-
-fn is_windows_absolute(value: &str) -> bool {
-    let b = value.as_bytes();
-    (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':') || b.first().is_some_and(|&c| c == b'\\' || c == b'/')
-}
-
-fn path_matches(path: &Path, kind: PathKind) -> bool {
-    match kind {
-        PathKind::File => std::fs::File::open(path).is_ok_and(|f| f.metadata().is_ok_and(|m| m.is_file())),
-        PathKind::Directory => path.is_dir(),
-    }
-}
-
 fn check_path(value: &str, ctx: &ValueContext<'_>, kind: PathKind) -> Result<(), TypeError> {
-    let windows = ctx.platform == Platform::Windows;
     let what = match kind {
         PathKind::File => "file",
         PathKind::Directory => "directory",
     };
-    let absolute = if windows { is_windows_absolute(value) } else { value.starts_with('/') };
-    if absolute {
-        if windows && !cfg!(windows) {
-            return Err(TypeError::Unverifiable(format!(
-                "the {what} is given as a Windows path, which cannot be checked on this host"
-            )));
-        }
-        return ok_if(
-            path_matches(Path::new(value), kind),
+    let absolute = paths::is_absolute(value, ctx.platform);
+    match paths::locate(value, kind, ctx.install_dir, ctx.platform) {
+        Lookup::Found(_) => Ok(()),
+        Lookup::ForeignAbsolute => Err(TypeError::Unverifiable(format!(
+            "the {what} is given as a Windows path, which cannot be checked on this host"
+        ))),
+        Lookup::NoInstallDir => Err(TypeError::Unverifiable(format!(
+            "the proxy resolves a relative {what} path against its install directory, which is \
+             not known here; pass --install-dir to check it"
+        ))),
+        Lookup::Missing { .. } if absolute => Err(TypeError::Invalid(
             match kind {
                 PathKind::File => "expected a readable file; nothing readable exists at this absolute path",
                 PathKind::Directory => "expected an existing directory; none exists at this absolute path",
-            },
-        );
-    }
-    let Some(install) = ctx.install_dir else {
-        return Err(TypeError::Unverifiable(format!(
-            "the proxy resolves a relative {what} path against its install directory, which is \
-             not known here; pass --install-dir to check it"
-        )));
-    };
-    let relative = if windows && !cfg!(windows) { value.replace('\\', "/") } else { value.to_owned() };
-    match kind {
-        PathKind::File => {
-            let conf = install.join("conf");
-            if path_matches(&install.join(&relative), kind) || path_matches(&conf.join(&relative), kind) {
-                Ok(())
-            } else {
-                Err(TypeError::Invalid(format!(
+            }
+            .into(),
+        )),
+        Lookup::Missing { .. } => {
+            let install = ctx.install_dir.unwrap_or(Path::new(""));
+            Err(TypeError::Invalid(match kind {
+                PathKind::File => format!(
                     "expected a readable file; none found in the install directory ({}) or in {}",
                     install.display(),
-                    conf.display()
-                )))
-            }
-        }
-        PathKind::Directory => {
-            if path_matches(&install.join(&relative), kind) {
-                Ok(())
-            } else {
-                Err(TypeError::Invalid(format!(
+                    install.join("conf").display()
+                ),
+                PathKind::Directory => format!(
                     "expected an existing directory (relative paths are resolved against the \
                      install directory {})",
                     install.display()
-                )))
-            }
+                ),
+            }))
         }
     }
 }

@@ -39,18 +39,34 @@ fn blob(bytes: &[u8]) -> Result<CRYPT_INTEGER_BLOB, ProtectError> {
     Ok(CRYPT_INTEGER_BLOB { cbData: len, pbData: bytes.as_ptr().cast_mut() })
 }
 
-/// Copies DPAPI's output and frees it with `LocalFree`.
-fn take_output(out: CRYPT_INTEGER_BLOB) -> Vec<u8> {
+/// Whether DPAPI's output buffer holds a plaintext, to be wiped before it goes back to the heap.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Blob,
+    Plaintext,
+}
+
+/// Copies DPAPI's output and frees it with `LocalFree`, wiping a plaintext first.
+fn take_output(out: CRYPT_INTEGER_BLOB, kind: Output) -> Vec<u8> {
     if out.pbData.is_null() {
         return Vec::new();
     }
     // SAFETY: on success DPAPI sets `pbData` to a LocalAlloc'ed buffer of `cbData` bytes, which we
-    // copy before freeing it exactly once.
+    // copy (and, for a plaintext, overwrite) before freeing it exactly once.
     unsafe {
-        let bytes = std::slice::from_raw_parts(out.pbData, out.cbData as usize).to_vec();
+        let bytes = copy_out(std::slice::from_raw_parts_mut(out.pbData, out.cbData as usize), kind);
         LocalFree(out.pbData.cast());
         bytes
     }
+}
+
+/// A copy of `buffer`; a plaintext is then overwritten with zeros where DPAPI left it.
+fn copy_out(buffer: &mut [u8], kind: Output) -> Vec<u8> {
+    let bytes = buffer.to_vec();
+    if kind == Output::Plaintext {
+        zeroize::Zeroize::zeroize(buffer);
+    }
+    bytes
 }
 
 /// Whether this Windows is Wine (its ntdll exports `wine_get_version`). Wine's DPAPI
@@ -84,7 +100,7 @@ impl Protector for Dpapi {
             tracing::debug!(code, "CryptProtectData failed");
             return Err(ProtectError::EncryptFailed { code });
         }
-        Ok(encode_base64(&take_output(out)))
+        Ok(encode_base64(&take_output(out, Output::Blob)))
     }
 
     fn unprotect(&self, base64_blob: &str) -> Result<Secret, ProtectError> {
@@ -100,7 +116,7 @@ impl Protector for Dpapi {
             tracing::debug!(code, "CryptUnprotectData failed");
             return Err(ProtectError::Undecryptable { code });
         }
-        let plain = take_output(out);
+        let plain = take_output(out, Output::Plaintext);
         String::from_utf8(plain).map(Secret::new).map_err(|e| {
             let mut bytes = e.into_bytes();
             zeroize::Zeroize::zeroize(&mut bytes);
@@ -134,13 +150,23 @@ mod tests {
     }
 
     #[test]
+    fn a_decrypted_plaintext_is_wiped_from_the_buffer_dpapi_returned() {
+        let mut buffer = b"Spring-Rain-4471".to_vec();
+        assert_eq!(copy_out(&mut buffer, Output::Plaintext), b"Spring-Rain-4471");
+        assert!(buffer.iter().all(|b| *b == 0), "{buffer:?}");
+        let mut blob = b"AQAA".to_vec();
+        assert_eq!(copy_out(&mut blob, Output::Blob), b"AQAA");
+        assert_eq!(blob, b"AQAA", "a blob is no secret");
+    }
+
+    #[test]
     fn a_blob_made_without_the_entropy_does_not_decrypt() {
         let input = blob(b"secret-without-entropy").unwrap();
         let mut out = CRYPT_INTEGER_BLOB { cbData: 0, pbData: null_mut() };
         // SAFETY: as in `protect`, with no entropy.
         let ok = unsafe { CryptProtectData(&input, null(), null(), null(), null(), FLAGS, &mut out) };
         assert_ne!(ok, 0);
-        let blob = encode_base64(&take_output(out));
+        let blob = encode_base64(&take_output(out, Output::Blob));
         assert_dpapi_header(&blob);
         assert!(matches!(Dpapi.unprotect(&blob), Err(ProtectError::Undecryptable { .. })));
     }

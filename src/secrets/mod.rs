@@ -6,17 +6,21 @@
 //! implementation lives in `dpapi.rs`, compiled on Windows only and the only
 //! place in the crate with `unsafe`; other platforms get [`Unavailable`].
 
+mod backup;
 #[cfg(windows)]
 mod dpapi;
 pub mod protect;
 mod secret;
+pub mod shape;
 #[cfg(not(windows))]
 mod unavailable;
 
+pub use backup::backup_without_plaintext;
 #[cfg(windows)]
 pub use dpapi::{running_under_wine, Dpapi};
 pub use protect::{plaintext_secrets, protect_all, protect_entry, protected_name, PlaintextSecret, ProtectRefusal};
 pub use secret::Secret;
+pub use shape::{looks_secret, MASK};
 #[cfg(not(windows))]
 pub use unavailable::Unavailable;
 

@@ -142,7 +142,7 @@ pub fn protect_entry(
     if entry.is_multiline() {
         return Err(ProtectRefusal::MultiLine { section: name(), key: entry.key.to_string() });
     }
-    tracing::debug!(section = %section.name, key = %entry.key, chars = entry.value.chars().count(), "protecting a secret");
+    tracing::debug!(section = %section.name, key = %entry.key, "protecting a secret");
     let blob = protector.protect(&Secret::new(entry.value.clone()))?;
     tracing::debug!(section = %section.name, key = %protected_key, blob_len = blob.len(), "protected");
     let between = TextRange::new(entry.key_range.end, entry.value_range.start).slice(doc.text());

@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::command::{run, Ran};
+use super::trust::{trusted_program, Untrusted};
 use super::{wait_for, ServiceControl, ServiceError, ServiceState, SETTLE_TIMEOUT};
 
 /// `<install>/bin/authproxyctl`.
@@ -47,17 +48,19 @@ impl Authproxyctl {
         Self { script, timeout: SETTLE_TIMEOUT, interval: Duration::from_millis(250) }
     }
 
-    fn command(&self, action: &str) -> Command {
-        let mut command = Command::new(&self.script);
+    /// `authproxyctl ACTION`, when the script may be run at all.
+    fn command(&self, action: &str) -> Result<Command, Untrusted> {
+        let mut command = Command::new(trusted_program(&self.script)?);
         command.arg(action);
-        command
+        Ok(command)
     }
 
     fn act(&mut self, action: &str, wanted: &ServiceState) -> Result<(), ServiceError> {
         if !self.script.is_file() {
             return Err(ServiceError::NotInstalled(format!("{} does not exist", self.script.display())));
         }
-        match run(self.command(action), self.timeout) {
+        let command = self.command(action).map_err(|untrusted| ServiceError::Failed(untrusted.to_string()))?;
+        match run(command, self.timeout) {
             Ran::Exited { code: Some(0), .. } => {}
             Ran::Exited { code, output } => {
                 if mentions_permission(&output) || !super::is_root() {
@@ -98,7 +101,11 @@ impl ServiceControl for Authproxyctl {
         if !self.script.is_file() {
             return ServiceState::NotInstalled;
         }
-        match run(self.command("status"), self.timeout) {
+        let command = match self.command("status") {
+            Ok(command) => command,
+            Err(untrusted) => return ServiceState::Unavailable(untrusted.to_string()),
+        };
+        match run(command, self.timeout) {
             Ran::Exited { code, output } => state_from_status(code, &output),
             Ran::TimedOut => ServiceState::Unknown("authproxyctl status did not answer".into()),
             Ran::CouldNotStart(e) if e.kind() == std::io::ErrorKind::PermissionDenied => ServiceState::AccessDenied,

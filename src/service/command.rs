@@ -48,10 +48,10 @@ pub fn run(mut command: Command, timeout: Duration) -> Ran {
             }
         }
     };
-    let mut output = String::new();
+    let mut output = Vec::new();
     let _ = log.rewind();
-    let _ = log.take(64 * 1024).read_to_string(&mut output);
-    Ran::Exited { code: status.code(), output }
+    let _ = log.take(64 * 1024).read_to_end(&mut output);
+    Ran::Exited { code: status.code(), output: String::from_utf8_lossy(&output).into_owned() }
 }
 
 #[cfg(all(test, unix))]

@@ -7,6 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::config::Document;
+use crate::secrets::shape::{looks_secret, MASK};
 
 /// The proxy's logs worth watching, most useful first.
 pub const LOG_FILES: [&str; 2] = ["authproxy.log", "connectivity_tool.log"];
@@ -52,46 +53,81 @@ pub fn classify(line: &str) -> LineLevel {
     }
 }
 
-/// `line` with the value after any secret-looking key (`skey=…`, `password: …`) masked.
+/// `line` with the value after any secret-looking key (`skey=…`, `password: …`, `'skey': '…'`)
+/// replaced by [`MASK`], whatever the value's length. Key names are judged by
+/// [`looks_secret`], so misspelt keys are masked too.
 #[must_use]
 pub fn mask_secrets(line: &str) -> String {
-    const NAMES: [&str; 4] = ["skey", "secret", "password", "passwd"];
-    let lower = line.to_ascii_lowercase();
+    let bytes = line.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
-    let bytes = lower.as_bytes();
     let mut i = 0;
+    // Every index where the text is cut is next to an ASCII byte, so always a character boundary.
     while i < bytes.len() {
-        let Some(name) = NAMES.iter().find(|n| lower[i..].starts_with(**n)) else {
+        if !is_word(bytes[i]) || (i > 0 && is_word(bytes[i - 1])) {
             i += 1;
             continue;
+        }
+        let word_end = (i..bytes.len()).find(|&k| !is_word(bytes[k])).unwrap_or(bytes.len());
+        // The value's end is looked for last: scanning every value to its end would make a line
+        // of `a=a=a=…` quadratic.
+        let Some(value_start) = value_start(bytes, word_end).filter(|_| looks_secret(&line[i..word_end])) else {
+            i = word_end;
+            continue;
         };
-        let mut j = i + name.len();
-        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
-            j += 1;
+        let value = value_start.start..value_end(bytes, value_start.start, value_start.quote);
+        if value.is_empty() || line[value.clone()].starts_with(MASK) {
+            i = word_end;
+            continue;
         }
-        while j < bytes.len() && bytes[j] == b' ' {
-            j += 1;
-        }
-        if j < bytes.len() && (bytes[j] == b'=' || bytes[j] == b':') && !lower[i..j].contains("protected") {
-            j += 1;
-            while j < bytes.len() && bytes[j] == b' ' {
-                j += 1;
-            }
-            let end =
-                (j..bytes.len()).find(|&k| bytes[k].is_ascii_whitespace() || bytes[k] == b',').unwrap_or(bytes.len());
-            if end > j {
-                out.push_str(&line[copied..j]);
-                out.push_str("********");
-                copied = end;
-            }
-            i = end.max(j);
-        } else {
-            i = j.max(i + 1);
-        }
+        out.push_str(&line[copied..value.start]);
+        out.push_str(MASK);
+        copied = value.end;
+        i = value.end.max(word_end);
     }
     out.push_str(&line[copied..]);
     out
+}
+
+/// Where a value starts, and the quote it is in, if any.
+struct ValueStart {
+    start: usize,
+    quote: Option<u8>,
+}
+
+/// The value that follows a key ending at `at`: after an optional closing quote, spaces, `=` or
+/// `:`, spaces and an optional opening quote.
+fn value_start(bytes: &[u8], at: usize) -> Option<ValueStart> {
+    let mut j = at;
+    if matches!(bytes.get(j), Some(b'\'' | b'"')) {
+        j += 1;
+    }
+    while bytes.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    if !matches!(bytes.get(j), Some(b'=' | b':')) {
+        return None;
+    }
+    j += 1;
+    while bytes.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    let quote = bytes.get(j).copied().filter(|b| matches!(b, b'\'' | b'"'));
+    if quote.is_some() {
+        j += 1;
+    }
+    Some(ValueStart { start: j, quote })
+}
+
+/// Where a value starting at `start` ends: at its closing quote, else at a space or comma.
+fn value_end(bytes: &[u8], start: usize, quote: Option<u8>) -> usize {
+    (start..bytes.len())
+        .find(|&k| match quote {
+            Some(q) => bytes[k] == q,
+            None => bytes[k].is_ascii_whitespace() || bytes[k] == b',',
+        })
+        .unwrap_or(bytes.len())
 }
 
 /// One line of a log.
@@ -127,19 +163,34 @@ pub fn read_tail(path: &Path, max_lines: usize) -> std::io::Result<Vec<LogLine>>
     file.seek(SeekFrom::Start(start))?;
     let mut bytes = Vec::new();
     file.take(TAIL_BYTES).read_to_end(&mut bytes)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let mut lines: Vec<&str> = text.lines().collect();
-    if start > 0 && !lines.is_empty() {
+    Ok(tail_lines(&bytes, max_lines, start > 0))
+}
+
+/// The last `max_lines` lines of the log bytes `bytes`, masked and classified; `cut` says the
+/// bytes start in the middle of the file, so their first line is partial and left out.
+///
+/// Any bytes are accepted. A line that is not UTF-8 is read as Windows-1252 (the ANSI code page
+/// the Windows proxy writes its logs in), and control characters show as `?`.
+#[must_use]
+pub fn tail_lines(bytes: &[u8], max_lines: usize, cut: bool) -> Vec<LogLine> {
+    let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    if cut && !lines.is_empty() {
         lines.remove(0);
     }
     let skip = lines.len().saturating_sub(max_lines);
-    Ok(lines[skip..]
+    lines[skip..]
         .iter()
         .map(|line| {
-            let text = mask_secrets(line.trim_end_matches('\r'));
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let decoded = crate::config::decode(line).text;
+            let shown: String = decoded.chars().map(|c| if c.is_control() && c != '\t' { '?' } else { c }).collect();
+            let text = mask_secrets(&shown);
             LogLine { level: classify(&text), text }
         })
-        .collect())
+        .collect()
 }
 
 /// The proxy's logs in one folder, re-read whenever the folder changes.

@@ -12,6 +12,8 @@ pub mod logs;
 pub mod monitor;
 #[cfg(unix)]
 pub mod systemd;
+#[cfg(unix)]
+pub mod trust;
 #[cfg(windows)]
 pub mod windows;
 
@@ -285,6 +287,79 @@ pub fn default_install_dir() -> PathBuf {
         program_files.join("Duo Security Authentication Proxy")
     } else {
         PathBuf::from("/opt/duoauthproxy")
+    }
+}
+
+/// Where the installed proxy's config lives on this host, most likely first.
+#[must_use]
+pub fn default_config_paths() -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    if cfg!(windows) {
+        let tail = Path::new("Duo Security Authentication Proxy").join("conf").join("authproxy.cfg");
+        for var in ["ProgramFiles", "ProgramFiles(x86)"] {
+            if let Some(dir) = std::env::var_os(var) {
+                paths.push(PathBuf::from(dir).join(&tail));
+            }
+        }
+        for fallback in [r"C:\Program Files", r"C:\Program Files (x86)"] {
+            let path = Path::new(fallback).join(&tail);
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+    } else {
+        paths.push(installed_config(&default_install_dir()));
+    }
+    paths
+}
+
+/// The config the proxy installed at `install_dir` reads.
+#[must_use]
+pub fn installed_config(install_dir: &Path) -> PathBuf {
+    install_dir.join("conf").join("authproxy.cfg")
+}
+
+/// Whether two paths name the same file (after resolving links; by their absolute form when
+/// either does not exist).
+#[must_use]
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => std::path::absolute(a).ok().is_some_and(|a| std::path::absolute(b).ok().is_some_and(|b| a == b)),
+    }
+}
+
+/// The proxy service that may be controlled while editing `config`, and the config it reads.
+///
+/// Only the real install is controlled: `install_dir` when the user named one, else the
+/// default install. A config from anywhere else (a support bundle, a copy) never causes a
+/// program to run: the service is then [`ServiceState::Unavailable`] with the reason.
+#[must_use]
+pub fn service_for(config: Option<&Path>, install_dir: Option<&Path>) -> (Box<dyn ServiceControl>, Option<PathBuf>) {
+    let installs: Vec<PathBuf> = match install_dir {
+        Some(dir) => vec![dir.to_path_buf()],
+        None => default_config_paths()
+            .iter()
+            .filter_map(|c| c.parent().and_then(Path::parent).map(Path::to_path_buf))
+            .collect(),
+    };
+    let Some(config) = config else {
+        let install = installs.first().cloned().unwrap_or_else(default_install_dir);
+        return (host_service(&install), Some(installed_config(&install)));
+    };
+    match installs.iter().find(|install| same_file(config, &installed_config(install))) {
+        Some(install) => (host_service(install), Some(installed_config(install))),
+        None => {
+            let expected = installs.first().map(|i| installed_config(i)).unwrap_or_default();
+            let why = format!(
+                "Service control is off for this file: {} is not the config of the installed proxy ({}), so no \
+                 program is run for it. Open that file to start or stop the proxy, or start authproxy-manager \
+                 with --install-dir for a proxy installed in another folder.",
+                config.display(),
+                expected.display()
+            );
+            (Box::new(NoService { state: ServiceState::Unavailable(why) }), None)
+        }
     }
 }
 

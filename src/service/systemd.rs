@@ -57,7 +57,11 @@ impl Systemd {
     }
 
     fn systemctl(&self, action: &str) -> Ran {
-        let mut command = Command::new("systemctl");
+        let program = match super::trust::system_program("systemctl") {
+            Ok(program) => program,
+            Err(untrusted) => return Ran::CouldNotStart(std::io::Error::other(untrusted.to_string())),
+        };
+        let mut command = Command::new(program);
         command.args(systemctl_args(action, &self.unit));
         run(command, self.timeout)
     }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{Diagnostic, Kind};
 use crate::config::Document;
+use crate::secrets::{looks_secret, MASK};
 
 /// A finding with its range turned into 1-based line/column positions.
 #[derive(Debug, Clone, Serialize)]
@@ -81,14 +82,15 @@ pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
         if let Some(line) = doc.lines.get(line_index) {
             let source = line.content.slice(doc.text());
             let shown = mask_line(doc, line_index, source);
-            let width = if at.end_line == at.line { at.end_column.saturating_sub(at.column).max(1) } else { 1 };
+            let end_column = if at.end_line == at.line { at.end_column } else { at.column + 1 };
+            let (from, to) = (shown.column(at.column - 1, false), shown.column(end_column - 1, true));
             let gutter = at.line.to_string();
-            out.push_str(&format!("{gutter} | {shown}\n"));
+            out.push_str(&format!("{gutter} | {}\n", shown.text));
             out.push_str(&format!(
                 "{} | {}{}\n",
                 " ".repeat(gutter.len()),
-                " ".repeat(at.column - 1),
-                "^".repeat(width)
+                " ".repeat(from),
+                "^".repeat(to.saturating_sub(from).max(1))
             ));
         }
         if let Some(fix) = &d.fix {
@@ -98,38 +100,62 @@ pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// A source line with any secret value replaced by asterisks of the same length.
-#[must_use]
-pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> String {
-    let Some(line) = doc.lines.get(line_index) else { return source.to_string() };
-    if line.kind == crate::config::LineKind::Invalid && !starts_with_plain_key(source) {
-        // An unparseable line that does not start with a known key may be a pasted secret: show its shape only.
-        return source.chars().map(|c| if c.is_whitespace() { c } else { '*' }).collect();
-    }
-    let mut entries = doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter());
-    if !entries.any(|e| e.line <= line_index && line_index <= e.last_line && is_secret_key(&e.name)) {
-        return source.to_string();
-    }
-    match &line.kind {
-        crate::config::LineKind::Entry { value, .. } | crate::config::LineKind::Continuation { value } => {
-            let start = value.start - line.content.start;
-            let end = value.end - line.content.start;
-            let masked_len = source.get(start..end).map_or(0, |v| v.chars().count());
-            format!("{}{}{}", &source[..start], "*".repeat(masked_len), &source[end..])
+/// A source line as shown, with a secret in it replaced by [`MASK`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaskedLine {
+    /// The line to show.
+    pub text: String,
+    /// The columns (0-based, in characters) of the source that the mask replaced.
+    pub masked: Option<std::ops::Range<usize>>,
+}
+
+impl MaskedLine {
+    /// Where source column `column` (0-based) is shown; a column inside the secret goes to the
+    /// mask's start, or with `end` to its end, so a caret never tells the secret's length.
+    #[must_use]
+    pub fn column(&self, column: usize, end: bool) -> usize {
+        let Some(masked) = &self.masked else { return column };
+        let mask = MASK.chars().count();
+        if column <= masked.start {
+            column
+        } else if column >= masked.end {
+            column - masked.len() + mask
+        } else if end {
+            masked.start + mask
+        } else {
+            masked.start
         }
-        _ => source.to_string(),
     }
+}
+
+/// `source` (line `line_index` of `doc`) with any secret value replaced by a fixed mask.
+#[must_use]
+pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> MaskedLine {
+    let unmasked = || MaskedLine { text: source.to_string(), masked: None };
+    let Some(line) = doc.lines.get(line_index) else { return unmasked() };
+    let bytes = match &line.kind {
+        crate::config::LineKind::Invalid if !starts_with_plain_key(source) => {
+            // An unparseable line that does not start with a known key may be a pasted secret.
+            let indent = source.len() - source.trim_start().len();
+            Some(indent..source.len())
+        }
+        crate::config::LineKind::Entry { value, .. } | crate::config::LineKind::Continuation { value } => {
+            let mut entries = doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter());
+            let secret = entries.any(|e| e.line <= line_index && line_index <= e.last_line && looks_secret(&e.name));
+            secret.then(|| value.start - line.content.start..value.end - line.content.start)
+        }
+        _ => None,
+    };
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else { return unmasked() };
+    let (Some(before), Some(after)) = (source.get(..bytes.start), source.get(bytes.end..)) else { return unmasked() };
+    let start = before.chars().count();
+    let end = start + source[bytes].chars().count();
+    MaskedLine { text: format!("{before}{MASK}{after}"), masked: Some(start..end) }
 }
 
 /// Whether a line starts with the name of a known key that holds no secret (`host_2 dc2…`).
 fn starts_with_plain_key(source: &str) -> bool {
     let first = source.split_whitespace().next().unwrap_or("").to_lowercase();
     let known = crate::schema::SectionType::ALL.iter().any(|t| crate::schema::find_key(*t, &first).is_some());
-    known && !is_secret_key(&first)
-}
-
-/// Whether a key holds a secret in any section type (checked by name, so unknown sections are covered too).
-#[must_use]
-pub fn is_secret_key(name: &str) -> bool {
-    crate::schema::SectionType::ALL.iter().any(|t| crate::schema::find_key(*t, name).is_some_and(|m| m.spec.secret))
+    known && !looks_secret(&first)
 }

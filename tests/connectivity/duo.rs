@@ -103,3 +103,19 @@ fn a_port_without_tls_or_without_duo_is_named() {
     });
     assert_fails_at(&single(&section(port, SKEY, "")), StepKind::Tls, "tls_handshake");
 }
+
+/// An indented line after `api_host` continues its value; that text never reaches the HTTP
+/// proxy as a header of the CONNECT request.
+#[test]
+fn a_continued_api_host_is_refused_before_anything_is_sent() {
+    let server = start(DuoOptions::default());
+    let (proxy_port, tunnels) = start_connect_proxy(false);
+    let text = format!(
+        "[main]\nhttp_proxy_host=127.0.0.1\nhttp_proxy_port={proxy_port}\n{}",
+        section(server.port, SKEY, "").replace("api_host=localhost\n", "api_host=localhost\n  X-Injected: yes\n")
+    );
+    let results = super::run(&text);
+    let problem = assert_fails_at(&results[1], StepKind::Dns, "unusable_value").to_string();
+    assert!(problem.contains("api_host") && problem.contains("line break"), "{problem}");
+    assert_eq!(tunnels.load(Ordering::SeqCst), 0, "no CONNECT was sent");
+}

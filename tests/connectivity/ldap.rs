@@ -341,3 +341,77 @@ fn a_run_streams_its_events_and_can_be_cancelled() {
         .collect();
     assert_eq!(kinds, ["started", "step started", "step", "step started", "step", "finished"]);
 }
+
+#[test]
+fn a_user_name_with_two_domain_parts_is_named_instead_of_crashing_the_ntlm_bind() {
+    let s = slapd();
+    let section = slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", "");
+    for user in [r"EXAMPLE\\svc_duo", r"EXAMPLE\svc@example.com"] {
+        let text = with(&with(&section, "auth_type", "ntlm2"), "service_account_username", user);
+        let r = single(&text);
+        let problem = assert_fails_at(&r, StepKind::Bind, "unusable_value");
+        assert!(problem.to_string().contains("service_account_username"), "{problem}");
+    }
+}
+
+#[test]
+fn a_search_filter_nested_past_the_validators_limit_is_not_sent() {
+    let s = slapd();
+    let deep = format!("{}(uid=x){}", "(!".repeat(20_000), ")".repeat(20_000));
+    let text = slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "clear", &format!("ldap_filter={deep}\n"));
+    let r = single(&text);
+    assert!(matches!(outcome(&r, StepKind::Bind), StepOutcome::Passed { .. }), "{r:#?}");
+    let problem = assert_fails_at(&r, StepKind::Search, "unusable_value");
+    assert!(problem.to_string().contains("ldap_filter"), "{problem}");
+}
+
+/// A directory server that speaks only TLS 1.0 (OpenSSL's s_server, as an old domain
+/// controller would): the failure is named as such, not as a generic handshake error.
+#[test]
+fn a_server_offering_only_tls_1_0_gets_its_own_failure() {
+    let server = super::servers::OldTlsServer::start();
+    let text = format!(
+        "[ad_client]\nhost=localhost\nport={}\ntransport=ldaps\nssl_ca_certs_file={}\nauth_type=plain\n\
+         bind_dn=cn=x\nservice_account_username=x\nservice_account_password=x\nsearch_dn=dc=x\ntimeout=5\n",
+        server.port,
+        server.ca.display()
+    );
+    let r = single(&text);
+    let problem = assert_fails_at(&r, StepKind::Tls, "tls_version_too_old");
+    assert!(problem.to_string().contains("TLS 1.0 or 1.1"), "{problem}");
+    assert!(problem.advice().contains("enable TLS 1.2"), "{}", problem.advice());
+}
+
+/// A server whose answers are malformed BER (an empty SEQUENCE, a message id alone): the LDAP
+/// library's decoder panics on them; the check still ends, with a failure, and the program runs on.
+#[test]
+fn malformed_ldap_answers_end_the_probe_not_the_program() {
+    for answer in [&[0x30u8, 0x00][..], &[0x30, 0x03, 0x02, 0x01, 0x01][..]] {
+        let server = super::servers::Replier::start(answer.to_vec());
+        let section = format!(
+            "[ad_client]\nhost=127.0.0.1\nport={}\ntransport=clear\nauth_type=plain\nbind_dn=cn=x\n\
+             service_account_username=x\nservice_account_password=x\nsearch_dn=dc=x\ntimeout=3\n",
+            server.port
+        );
+        let r = single(&section);
+        assert_ne!(r.verdict, Verdict::Passed, "{r:#?}");
+
+        // The real binary, with its crash hook: the run ends normally and reports the failure.
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("authproxy.cfg");
+        std::fs::write(&config, &section).unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+            .args(["check", config.to_str().unwrap()])
+            .env("XDG_STATE_HOME", dir.path())
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "a failed check, not a crash: {out}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(out.contains("[ad_client]"), "{out}");
+    }
+}

@@ -79,3 +79,84 @@ pub fn blackholed_address() -> &'static str {
         "10.231.77.2".to_string()
     })
 }
+
+/// OpenSSL's `s_server` offering TLS 1.0 only, with a certificate for `localhost`.
+pub struct OldTlsServer {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// The PEM file of its (self-signed) certificate, to trust.
+    pub ca: PathBuf,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl OldTlsServer {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        let made = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=DNS:localhost", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .output()
+            .expect("openssl runs (apt-get install openssl)");
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "s_server did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { port, ca: cert, child, _dir: dir }
+    }
+}
+
+impl Drop for OldTlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP server that answers whatever arrives with the same bytes, then waits.
+pub struct Replier {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+}
+
+impl Replier {
+    pub fn start(answer: Vec<u8>) -> Self {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let answer = answer.clone();
+                std::thread::spawn(move || {
+                    let mut request = [0u8; 4096];
+                    while matches!(stream.read(&mut request), Ok(n) if n > 0) {
+                        if stream.write_all(&answer).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { port }
+    }
+}
