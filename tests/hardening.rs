@@ -27,6 +27,7 @@ fn an_internal_error_prints_one_line_writes_a_report_without_input_and_exits_70(
     let o = exe()
         .args(["validate", "whatever.cfg"])
         .env("XDG_STATE_HOME", state.path())
+        .env("LOCALAPPDATA", state.path())
         .env("AUTHPROXY_MANAGER_TEST_PANIC", "cli")
         .env("AUTHPROXY_MANAGER_TEST_PANIC_INPUT", "skey=Hunter2-In-A-Panic")
         .output()
@@ -39,7 +40,9 @@ fn an_internal_error_prints_one_line_writes_a_report_without_input_and_exits_70(
     let report = lines[0].strip_prefix("internal error, report at ").expect("where the report is");
     assert!(report.starts_with(&state.path().display().to_string()), "{report}");
     let body = std::fs::read_to_string(report).unwrap();
-    for expected in [env!("CARGO_PKG_VERSION"), std::env::consts::OS, "location: src/cli/mod.rs:", "backtrace:"] {
+    let location = body.lines().find_map(|l| l.strip_prefix("location: ")).unwrap_or_default().replace('\\', "/");
+    assert!(location.starts_with("src/cli/mod.rs:"), "where in our code: {location}");
+    for expected in [env!("CARGO_PKG_VERSION"), std::env::consts::OS, "backtrace:"] {
         assert!(body.contains(expected), "the report has {expected}:\n{body}");
     }
     assert!(body.contains("message: (withheld"), "{body}");

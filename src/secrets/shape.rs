@@ -39,7 +39,10 @@ fn is_near_secret_word(part: &str) -> bool {
         return false;
     }
     let allowed = if length >= 8 { 2 } else { 1 };
-    TYPO_PRONE_WORDS.iter().any(|word| transposition_distance(part, word) <= allowed)
+    TYPO_PRONE_WORDS
+        .iter()
+        .filter(|word| word.len().abs_diff(length) <= allowed)
+        .any(|word| transposition_distance(part, word) <= allowed)
 }
 
 /// Edit distance where swapping two neighbouring letters counts as one edit (`secert` → `secret`).

@@ -75,13 +75,14 @@ pub fn file_report<'a>(file: &'a str, doc: &Document, diagnostics: &'a [Diagnost
 #[must_use]
 pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
+    let secrets = SecretLines::of(doc);
     for d in diagnostics {
         let at = locate(doc, d);
         out.push_str(&format!("{file}:{}:{}: {}[{}]: {}\n", at.line, at.column, at.severity, at.kind, d.message));
         let line_index = at.line - 1;
         if let Some(line) = doc.lines.get(line_index) {
             let source = line.content.slice(doc.text());
-            let shown = mask_line(doc, line_index, source);
+            let shown = secrets.mask(doc, line_index, source);
             let end_column = if at.end_line == at.line { at.end_column } else { at.column + 1 };
             let (from, to) = (shown.column(at.column - 1, false), shown.column(end_column - 1, true));
             let gutter = at.line.to_string();
@@ -128,29 +129,51 @@ impl MaskedLine {
     }
 }
 
-/// `source` (line `line_index` of `doc`) with any secret value replaced by a fixed mask.
-#[must_use]
-pub fn mask_line(doc: &Document, line_index: usize, source: &str) -> MaskedLine {
-    let unmasked = || MaskedLine { text: source.to_string(), masked: None };
-    let Some(line) = doc.lines.get(line_index) else { return unmasked() };
-    let bytes = match &line.kind {
-        crate::config::LineKind::Invalid if !starts_with_plain_key(source) => {
-            // An unparseable line that does not start with a known key may be a pasted secret.
-            let indent = source.len() - source.trim_start().len();
-            Some(indent..source.len())
+/// Which lines of a document hold (part of) the value of a secret-looking key.
+pub struct SecretLines(Vec<bool>);
+
+impl SecretLines {
+    /// Judges every entry's key once.
+    #[must_use]
+    pub fn of(doc: &Document) -> Self {
+        let mut lines = vec![false; doc.lines.len()];
+        for entry in doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter()) {
+            if looks_secret(&entry.name) {
+                for line in lines.iter_mut().take(entry.last_line + 1).skip(entry.line) {
+                    *line = true;
+                }
+            }
         }
-        crate::config::LineKind::Entry { value, .. } | crate::config::LineKind::Continuation { value } => {
-            let mut entries = doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter());
-            let secret = entries.any(|e| e.line <= line_index && line_index <= e.last_line && looks_secret(&e.name));
-            secret.then(|| value.start - line.content.start..value.end - line.content.start)
-        }
-        _ => None,
-    };
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else { return unmasked() };
-    let (Some(before), Some(after)) = (source.get(..bytes.start), source.get(bytes.end..)) else { return unmasked() };
-    let start = before.chars().count();
-    let end = start + source[bytes].chars().count();
-    MaskedLine { text: format!("{before}{MASK}{after}"), masked: Some(start..end) }
+        Self(lines)
+    }
+
+    /// `source` (line `line_index` of `doc`) with any secret value replaced by a fixed mask.
+    #[must_use]
+    pub fn mask(&self, doc: &Document, line_index: usize, source: &str) -> MaskedLine {
+        let unmasked = || MaskedLine { text: source.to_string(), masked: None };
+        let Some(line) = doc.lines.get(line_index) else { return unmasked() };
+        let bytes = match &line.kind {
+            crate::config::LineKind::Invalid if !starts_with_plain_key(source) => {
+                // An unparseable line that does not start with a known key may be a pasted secret.
+                let indent = source.len() - source.trim_start().len();
+                Some(indent..source.len())
+            }
+            crate::config::LineKind::Entry { value, .. } | crate::config::LineKind::Continuation { value } => self
+                .0
+                .get(line_index)
+                .copied()
+                .unwrap_or(false)
+                .then(|| value.start - line.content.start..value.end - line.content.start),
+            _ => None,
+        };
+        let Some(bytes) = bytes.filter(|b| !b.is_empty()) else { return unmasked() };
+        let (Some(before), Some(after)) = (source.get(..bytes.start), source.get(bytes.end..)) else {
+            return unmasked();
+        };
+        let start = before.chars().count();
+        let end = start + source[bytes].chars().count();
+        MaskedLine { text: format!("{before}{MASK}{after}"), masked: Some(start..end) }
+    }
 }
 
 /// Whether a line starts with the name of a known key that holds no secret (`host_2 dc2…`).
