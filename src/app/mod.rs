@@ -292,6 +292,11 @@ impl AuthProxyApp {
                 )
             })
             .inner;
+        // Before the editor can change the text this frame: the action's finding index is of the
+        // analysis the panel showed.
+        if let Some(action) = action {
+            self.panel_action(action);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if self.find.open {
                 self.find_bar(ui);
@@ -305,9 +310,6 @@ impl AuthProxyApp {
             let analysis = self.buffer.analysis(self.platform);
             self.editor.decorate(ui, &self.buffer.text, &analysis, &palette);
         });
-        if let Some(action) = action {
-            self.panel_action(action);
-        }
         self.questions(ui.ctx());
         self.reveal_dialog(ui.ctx());
         self.update_title(ui.ctx());

@@ -1,7 +1,8 @@
 //! "Did you mean" suggestions by edit distance.
 
 /// Levenshtein distance between two strings, by characters.
-pub fn distance(a: &str, b: &str) -> usize {
+#[cfg(test)]
+fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut rows = (Vec::new(), Vec::new());
     distance_with(a, &b, usize::MAX, &mut rows)
