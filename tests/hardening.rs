@@ -21,6 +21,8 @@ fn text(o: &Output) -> (String, String) {
     (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
+/// Test builds only have the panic trigger (`cargo test`, not `--release`).
+#[cfg(debug_assertions)]
 #[test]
 fn an_internal_error_prints_one_line_writes_a_report_without_input_and_exits_70() {
     let state = tempfile::tempdir().unwrap();
@@ -130,4 +132,27 @@ fn the_validator_and_the_check_resolve_a_relative_ca_file_alike() {
     assert!(validate(&missing, &options).iter().any(|d| d.kind == Kind::InvalidValue));
     assert_eq!(opened(&missing), install.path().join("nowhere.pem"));
     assert!(Path::new(&opened(&doc)).is_file());
+}
+
+/// A finding on a secret's value (an `skey` of the wrong length) is placed at the value's start
+/// without a width, in JSON and under the quoted line: neither tells the secret's length.
+#[test]
+fn a_finding_on_a_secret_value_does_not_tell_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(&path, "[cloud]\nikey=DIVQJXXVBOTHD0WTFLHB\nskey=Too-Short-Skey-77\napi_host=a\n").unwrap();
+    let o = exe().args(["validate", "--format", "json"]).arg(&path).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let finding = json[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "InvalidValue" && d["keys"][0] == "skey")
+        .unwrap_or_else(|| panic!("an InvalidValue on skey: {json}"))
+        .clone();
+    assert_eq!((finding["line"].clone(), finding["column"].clone()), (3.into(), 6.into()), "{finding}");
+    assert_eq!(finding["end_column"], finding["column"], "no width: {finding}");
+    let o = exe().args(["validate"]).arg(&path).output().unwrap();
+    let (out, _) = text(&o);
+    assert!(out.contains("3 | skey=********\n  |      ^\n"), "{out}");
 }

@@ -169,6 +169,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
 
 /// The window's own test hooks: a panic in a frame writes a crash report and exits 70 without
 /// quoting input; `EFRAME_SCREENSHOT_TO`, a test-only hook, does nothing in this build.
+#[cfg(debug_assertions)]
 #[test]
 fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
     for tool in ["Xvfb", "xdotool"] {

@@ -80,22 +80,21 @@ pub struct Environment {
 
 impl Default for Environment {
     fn default() -> Self {
-        Self::for_config(None, None)
+        Self::installed(None)
     }
 }
 
 impl Environment {
-    /// The real dialogs, DPAPI and proxy service of this computer. The service is controlled
-    /// only when `config` is the installed proxy's own (of `install_dir` when given).
+    /// The real dialogs, DPAPI and proxy service of this computer: the proxy installed in
+    /// `install_dir`, else in the standard place. Its buttons work only while its own config is open.
     #[must_use]
-    pub fn for_config(config: Option<&Path>, install_dir: Option<&Path>) -> Self {
-        let config = config.map(Path::to_path_buf).or_else(files::find_default_config);
-        let (service, service_config) = crate::service::service_for(config.as_deref(), install_dir);
+    pub fn installed(install_dir: Option<&Path>) -> Self {
+        let (service, service_config) = crate::service::installed_service(install_dir);
         Self {
             dialogs: Box::new(NativeDialogs),
             protector: std::sync::Arc::from(crate::secrets::host_protector()),
             service,
-            service_config,
+            service_config: Some(service_config),
             crash_reports: crate::crash::reports_dir(),
         }
     }
@@ -171,6 +170,12 @@ impl AuthProxyApp {
         self.service.shown_state()
     }
 
+    /// What the service buttons say when they are off, and the badge's hover text.
+    #[must_use]
+    pub fn service_explanation(&self) -> String {
+        self.service.explanation()
+    }
+
     fn watch_logs(&mut self) {
         let install_dir = crate::service::install_dir_for(self.buffer.path.as_deref());
         let platform = self.platform;
@@ -236,6 +241,11 @@ impl AuthProxyApp {
     pub fn window_title(&self) -> String {
         let modified = if self.buffer.is_modified() { "*" } else { "" };
         format!("{modified}{} - authproxy-manager", self.buffer.display_name())
+    }
+
+    /// Opens `path` as the Open dialog does (unsaved changes are not asked about).
+    pub fn open_file(&mut self, path: &Path) {
+        self.load(path);
     }
 
     fn load(&mut self, path: &Path) {
@@ -410,8 +420,7 @@ impl AuthProxyApp {
     fn write(&mut self, path: &Path, expected: Option<&[u8]>) -> bool {
         let backup = match expected {
             Some(previous) => {
-                let previous = crate::config::decode(previous).text;
-                crate::secrets::backup_without_plaintext(&previous, &self.buffer.text, &*self.env.protector)
+                crate::secrets::backup_without_plaintext(previous, &self.buffer.text, &*self.env.protector)
             }
             None => file::Backup::Previous,
         };

@@ -102,9 +102,14 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         RendererChoice::Glow => &[eframe::Renderer::Glow],
     };
     let mut errors = Vec::new();
+    // With --install-dir alone, the window opens that install's config.
+    let config = options.config.clone().or_else(|| {
+        let dir = options.install_dir.as_deref()?;
+        Some(crate::service::installed_config(dir)).filter(|c| c.is_file())
+    });
     for &renderer in renderers {
-        let env = Environment::for_config(options.config.as_deref(), options.install_dir.as_deref());
-        let app = AuthProxyApp::new(options.config.as_deref(), options.platform, env);
+        let env = Environment::installed(options.install_dir.as_deref());
+        let app = AuthProxyApp::new(config.as_deref(), options.platform, env);
         let probe = options.exit_after_first_frame.then_some(options.started);
         let result = eframe::run_native(
             "authproxy-manager",

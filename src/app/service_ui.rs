@@ -44,8 +44,9 @@ impl ServiceUi {
     pub fn set_file(&mut self, file: Option<&Path>) {
         self.off_for_file = match (&self.service_config, file) {
             (Some(config), Some(file)) if !crate::service::same_file(config, file) => Some(format!(
-                "Service control is off for this file: the proxy service reads {}, not {}. Open that file to \
-                 start or stop the proxy.",
+                "Service control is off for this file: the proxy service reads {}, not {}, so nothing is run \
+                 for this one. Open that file to start or stop the proxy, or start authproxy-manager with \
+                 --install-dir for a proxy installed in another folder.",
                 config.display(),
                 file.display()
             )),

@@ -78,6 +78,13 @@ fn protect_stdin(protector: &dyn Protector, out: &mut dyn Write, err: &mut dyn W
 /// Reads the secret: twice, hidden, from a terminal; otherwise all of standard input
 /// without its final line break.
 fn read_secret() -> Result<Secret, String> {
+    #[cfg(windows)]
+    if crate::platform::windows::input_shared_with_parent_prompt() {
+        return Err("at this prompt the keys of a secret would reach the prompt too (it does not wait for \
+                    authproxy-manager); use Protect secrets in the window, or give the secret on standard input \
+                    (PowerShell 7: `Read-Host -MaskInput | authproxy-manager protect | Out-Host`)"
+            .to_string());
+    }
     if std::io::stdin().is_terminal() {
         let first = Secret::new(rpassword::prompt_password("Secret to protect: ").map_err(|e| e.to_string())?);
         let second = Secret::new(rpassword::prompt_password("Again: ").map_err(|e| e.to_string())?);
@@ -152,7 +159,7 @@ fn protect_file(
             return ExitCode::from(2);
         }
     };
-    let backup = backup_without_plaintext(doc.text(), &text, protector);
+    let backup = backup_without_plaintext(&loaded.original, &text, protector);
     let saved = match save(file, &text, loaded.decoded.encoding, Some(&loaded.original), backup) {
         Ok(saved) => saved,
         Err(e) => {

@@ -99,15 +99,15 @@ pub fn backup_path(path: &Path) -> PathBuf {
 pub enum Backup {
     /// The file as it was on disk.
     Previous,
-    /// This text instead (the previous file with its secrets protected, say), in the file's encoding.
-    Text(String),
+    /// These bytes instead (the previous file with its secrets protected, say).
+    Bytes(Vec<u8>),
 }
 
 impl std::fmt::Debug for Backup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Previous => f.write_str("Previous"),
-            Self::Text(text) => write!(f, "Text({} bytes)", text.len()),
+            Self::Bytes(bytes) => write!(f, "Bytes({})", bytes.len()),
         }
     }
 }
@@ -172,9 +172,7 @@ pub fn save(
     }
     let backup_bytes = match backup {
         Backup::Previous => current,
-        Backup::Text(text) => {
-            encode(&text, encoding).map_err(|source| FileError::Encode { path: path.to_path_buf(), source })?
-        }
+        Backup::Bytes(bytes) => bytes,
     };
     let backup = backup_path(&target);
     if let Err(source) = replace::replace(&target, &bytes, &backup, &backup_bytes) {
@@ -188,15 +186,13 @@ pub fn save(
 /// The file a save writes: `path` itself, or the file its symbolic link (or chain of links) names.
 fn written_path(path: &Path) -> std::io::Result<PathBuf> {
     match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(path) {
-            Ok(target) => Ok(target),
-            // A dangling link: write the file it names.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let link = fs::read_link(path)?;
-                Ok(path.parent().map_or_else(|| link.clone(), |dir| dir.join(&link)))
-            }
-            Err(e) => Err(e),
-        },
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path).map_err(|e| {
+            // A dangling link could name any file (one in /etc, planted in /tmp): it is not followed.
+            std::io::Error::new(
+                e.kind(),
+                format!("it is a symbolic link to a file that cannot be reached ({e}); nothing was written"),
+            )
+        }),
         _ => Ok(path.to_path_buf()),
     }
 }
@@ -267,7 +263,7 @@ mod replace {
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
                 let _ = fs::remove_file(&temp);
                 tracing::debug!(path = %target.display(), "cannot give a new file this owner; rewriting in place");
-                return rewrite_in_place(target, bytes);
+                return rewrite_in_place(target, bytes, &fs::read(target)?);
             }
             Err(e) => Err(e),
         };
@@ -312,9 +308,18 @@ mod replace {
     #[cfg(not(target_os = "linux"))]
     fn copy_extended_attributes(_from: &File, _to: &File) {}
 
-    fn rewrite_in_place(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
-        write_synced(&mut file, bytes)
+    /// Overwrites `target` with `bytes`; if that fails half way, puts `original` back.
+    fn rewrite_in_place(target: &Path, bytes: &[u8], original: &[u8]) -> std::io::Result<()> {
+        let mut file = OpenOptions::new().write(true).open(target)?;
+        let written = file.set_len(0).and_then(|()| write_synced(&mut file, bytes));
+        if written.is_err() {
+            let _ = file.set_len(0).and_then(|()| {
+                use std::io::Seek as _;
+                file.rewind()?;
+                write_synced(&mut file, original)
+            });
+        }
+        written
     }
 }
 
@@ -339,20 +344,41 @@ mod replace {
         result
     }
 
+    /// `ReplaceFileW` failed after moving the original aside (`ERROR_UNABLE_TO_MOVE_REPLACEMENT_2`).
+    const ORIGINAL_MOVED_ASIDE: i32 = 1177;
+
     pub fn replace(target: &Path, bytes: &[u8], backup: &Path, backup_bytes: &[u8]) -> std::io::Result<()> {
         let temp = temp_path(target);
-        let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes)).and_then(|()| {
-            let _ = fs::remove_file(backup);
-            crate::platform::windows::replace_file(target, &temp, backup)
-        });
-        if result.is_err() {
+        let mut aside = temp.clone().into_os_string();
+        aside.push(".previous");
+        let aside = std::path::PathBuf::from(aside);
+        let _ = fs::remove_file(&aside);
+        let result = create_private(&temp)
+            .and_then(|mut file| write_synced(&mut file, bytes))
+            .and_then(|()| crate::platform::windows::replace_file(target, &temp, &aside));
+        if let Err(e) = result {
+            if e.raw_os_error() == Some(ORIGINAL_MOVED_ASIDE) {
+                let _ = fs::rename(&aside, target);
+            }
             let _ = fs::remove_file(&temp);
-            return result;
+            return Err(e);
         }
-        let previous = fs::read(backup)?;
-        if previous != backup_bytes {
-            let mut file = OpenOptions::new().write(true).truncate(true).open(backup)?;
-            write_synced(&mut file, backup_bytes)?;
+        // The new file is in place. The original, now `aside`, keeps its ACL; it becomes the
+        // backup, holding `backup_bytes`. A failure from here on costs the backup, never the save.
+        let rewritten = fs::read(&aside).is_ok_and(|previous| previous == backup_bytes)
+            || OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&aside)
+                .and_then(|mut file| write_synced(&mut file, backup_bytes))
+                .is_ok();
+        let kept = rewritten && {
+            let _ = fs::remove_file(backup);
+            fs::rename(&aside, backup).is_ok()
+        };
+        if !kept {
+            tracing::warn!(path = %target.display(), "saved, but the backup could not be written");
+            let _ = fs::remove_file(&aside);
         }
         Ok(())
     }
@@ -459,7 +485,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("authproxy.cfg");
         fs::write(&path, "[main]\nold=1\n").unwrap();
-        let backup = Backup::Text("[main]\nold=protected\n".into());
+        let backup = Backup::Bytes(b"[main]\nold=protected\n".to_vec());
         let saved = save(&path, "[main]\nnew=1\n", Encoding::Utf8, Some(b"[main]\nold=1\n"), backup).unwrap();
         assert_eq!(saved.backup.as_deref(), Some(backup_path(&path).as_path()));
         assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), "[main]\nold=protected\n");
@@ -488,7 +514,7 @@ mod tests {
     /// of the temporary file would drop them. The original becomes the backup.
     #[cfg(windows)]
     #[test]
-    fn attributes_are_kept_on_windows() {
+    fn windows_replaces_the_file_in_place_and_keeps_the_original_as_the_backup() {
         use std::os::windows::fs::{MetadataExt as _, OpenOptionsExt as _};
         const HIDDEN: u32 = 0x2;
         let dir = tempfile::tempdir().unwrap();

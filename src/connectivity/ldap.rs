@@ -128,15 +128,13 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
             return log.skip_all(&[StepKind::Search], "the bind was not tested");
         }
     };
+    let mut driver = driver;
     match bound.and_then(|(r, how)| r.success().map(|_| how)) {
         Ok(how) => log.pass(step, how),
         Err(e) => {
-            driver.abort();
-            return log.fail_and_skip(
-                step,
-                operation_problem(&e, "bind answer", timeout, &target.search_dn),
-                &[StepKind::Search],
-            );
+            let problem = operation_problem(&e, "bind answer", timeout, &target.search_dn);
+            let problem = unless_the_library_crashed(&e, &mut driver, problem).await;
+            return log.fail_and_skip(step, problem, &[StepKind::Search]);
         }
     }
 
@@ -161,10 +159,34 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
             }
         }
         Ok(search) => log.fail(step, result_problem(&search.1, &target.search_dn)),
-        Err(e) => log.fail(step, operation_problem(&e, "search answer", timeout, &target.search_dn)),
+        Err(e) => {
+            let problem = operation_problem(&e, "search answer", timeout, &target.search_dn);
+            let problem = unless_the_library_crashed(&e, &mut driver, problem).await;
+            log.fail(step, problem);
+        }
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), ldap.unbind()).await;
     driver.abort();
+}
+
+/// `problem`, unless the exchange failed because the LDAP library's connection task panicked (its
+/// decoder does on some malformed answers): that is an internal error, with its crash report.
+async fn unless_the_library_crashed(
+    error: &LdapError,
+    driver: &mut tokio::task::JoinHandle<ldap3::result::Result<()>>,
+    problem: Problem,
+) -> Problem {
+    let connection_lost =
+        matches!(error, LdapError::ResultRecv { .. } | LdapError::EndOfStream | LdapError::OpSend { .. });
+    let crashed = connection_lost
+        && matches!(tokio::time::timeout(Duration::from_secs(1), &mut *driver).await, Ok(Err(e)) if e.is_panic());
+    driver.abort();
+    if crashed {
+        let report = crate::crash::last_report().map(|p| p.display().to_string()).unwrap_or_default();
+        Problem::InternalError { report }
+    } else {
+        problem
+    }
 }
 
 /// The search filter (from `ldap_filter` and `security_group_dn`) as the validator reads it: one

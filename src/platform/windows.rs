@@ -5,6 +5,7 @@
 use std::os::windows::ffi::OsStrExt as _;
 use std::path::Path;
 use std::ptr::{null, null_mut};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use windows_sys::Win32::Foundation::{GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE};
 use windows_sys::Win32::Storage::FileSystem::{
@@ -79,8 +80,22 @@ pub fn use_parent_console() {
         if handle != INVALID_HANDLE_VALUE {
             // SAFETY: `handle` is a console handle just opened; the process keeps it open for its lifetime.
             unsafe { SetStdHandle(id, handle) };
+            if id == STD_INPUT_HANDLE {
+                INPUT_FROM_PARENT_CONSOLE.store(true, Ordering::SeqCst);
+            }
         }
     }
+}
+
+/// Set when standard input is the console of the prompt that started us: that prompt does not
+/// wait for a GUI-subsystem program, so it reads the same keys.
+static INPUT_FROM_PARENT_CONSOLE: AtomicBool = AtomicBool::new(false);
+
+/// Whether keys typed now may go to the prompt that started us as well as to us, so a hidden
+/// secret must not be read from them.
+#[must_use]
+pub fn input_shared_with_parent_prompt() -> bool {
+    INPUT_FROM_PARENT_CONSOLE.load(Ordering::SeqCst)
 }
 
 fn std_handle_valid(id: STD_HANDLE) -> bool {

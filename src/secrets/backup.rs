@@ -11,9 +11,12 @@ use crate::config::{apply, Document, TextEdit};
 /// Every plaintext secret of `old` whose section in `new` has the protected twin set, and no
 /// longer the same plaintext, is protected in the backup as well (with `protector`; where it
 /// cannot protect, the plaintext value is blanked, which leaves the twin in force). Everything
-/// else in the backup is `old`, byte for byte.
+/// else in the backup is `old`, byte for byte. `old` is the previous file's bytes; the backup
+/// keeps their encoding.
 #[must_use]
-pub fn backup_without_plaintext(old: &str, new: &str, protector: &dyn Protector) -> Backup {
+pub fn backup_without_plaintext(old: &[u8], new: &str, protector: &dyn Protector) -> Backup {
+    let decoded = crate::config::decode(old);
+    let old = decoded.text.as_str();
     let (old_doc, new_doc) = (Document::parse(old), Document::parse(new));
     let mut edits = Vec::new();
     for found in plaintext_secrets(&old_doc) {
@@ -38,7 +41,9 @@ pub fn backup_without_plaintext(old: &str, new: &str, protector: &dyn Protector)
         return Backup::Previous;
     }
     // Edits of distinct entries never overlap; should they, an empty backup still holds no secret.
-    Backup::Text(apply(old, &edits).unwrap_or_default())
+    let text = apply(old, &edits).unwrap_or_default();
+    // Protected values are ASCII, so the text fits the previous file's encoding.
+    Backup::Bytes(crate::config::encode(&text, decoded.encoding).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -75,13 +80,26 @@ mod tests {
         }
     }
 
+    fn rewritten(backup: Backup) -> String {
+        let Backup::Bytes(bytes) = backup else { panic!("a rewritten backup") };
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn the_backup_keeps_the_previous_files_encoding() {
+        let old = b"; caf\xe9\n[cloud]\nskey=plain-old-value\n";
+        let new = "; café ✓\n[cloud]\nskey_protected=AQAA\n";
+        let Backup::Bytes(bytes) = backup_without_plaintext(old, new, &Marker) else { panic!("rewritten") };
+        assert!(bytes.starts_with(b"; caf\xe9\n[cloud]\nskey_protected="), "{bytes:?}");
+    }
+
     const OLD: &str =
         "; keep\n[cloud]\nikey=DI\nskey=plain-old-value\n[radius_client]\nhost=10.0.0.1\nsecret=kept-plain\n";
 
     #[test]
     fn a_secret_the_new_text_protects_is_protected_in_the_backup() {
         let new = "; keep\n[cloud]\nikey=DI\nskey_protected=AQAA\n[radius_client]\nhost=10.0.0.1\nsecret=kept-plain\n";
-        let Backup::Text(backup) = backup_without_plaintext(OLD, new, &Marker) else { panic!("a rewritten backup") };
+        let backup = rewritten(backup_without_plaintext(OLD.as_bytes(), new, &Marker));
         assert!(!backup.contains("plain-old-value"), "{backup}");
         assert!(backup.contains(&format!("skey_protected={}", encode_base64(b"P:plain-old-value"))), "{backup}");
         assert!(backup.starts_with("; keep\n[cloud]\nikey=DI\n") && backup.contains("secret=kept-plain"), "{backup}");
@@ -90,7 +108,7 @@ mod tests {
     #[test]
     fn without_dpapi_the_plaintext_is_blanked_and_the_rest_kept() {
         let new = "[cloud]\nikey=DI\nskey_protected=AQAA\n";
-        let Backup::Text(backup) = backup_without_plaintext(OLD, new, &Off) else { panic!("a rewritten backup") };
+        let backup = rewritten(backup_without_plaintext(OLD.as_bytes(), new, &Off));
         assert!(!backup.contains("plain-old-value"));
         assert!(backup.contains("\nskey=\n") && backup.contains("secret=kept-plain"), "{backup}");
     }
@@ -98,8 +116,12 @@ mod tests {
     #[test]
     fn ordinary_edits_keep_the_previous_file() {
         let new = OLD.replace("10.0.0.1", "10.0.0.2");
-        assert_eq!(backup_without_plaintext(OLD, &new, &Marker), Backup::Previous);
+        assert_eq!(backup_without_plaintext(OLD.as_bytes(), &new, &Marker), Backup::Previous);
         let deleted = OLD.replace("skey=plain-old-value\n", "");
-        assert_eq!(backup_without_plaintext(OLD, &deleted, &Marker), Backup::Previous, "no twin: not a protection");
+        assert_eq!(
+            backup_without_plaintext(OLD.as_bytes(), &deleted, &Marker),
+            Backup::Previous,
+            "no twin: not a protection"
+        );
     }
 }

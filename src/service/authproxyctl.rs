@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::command::{run, Ran};
-use super::trust::{trusted_program, Untrusted};
+use super::trust::{clean_command, trusted_program, Untrusted};
 use super::{wait_for, ServiceControl, ServiceError, ServiceState, SETTLE_TIMEOUT};
 
 /// `<install>/bin/authproxyctl`.
@@ -50,7 +50,7 @@ impl Authproxyctl {
 
     /// `authproxyctl ACTION`, when the script may be run at all.
     fn command(&self, action: &str) -> Result<Command, Untrusted> {
-        let mut command = Command::new(trusted_program(&self.script)?);
+        let mut command = clean_command(&trusted_program(&self.script)?);
         command.arg(action);
         Ok(command)
     }

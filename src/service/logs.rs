@@ -103,14 +103,14 @@ fn value_start(bytes: &[u8], at: usize) -> Option<ValueStart> {
     if matches!(bytes.get(j), Some(b'\'' | b'"')) {
         j += 1;
     }
-    while bytes.get(j) == Some(&b' ') {
+    while matches!(bytes.get(j), Some(b' ' | b'\t')) {
         j += 1;
     }
     if !matches!(bytes.get(j), Some(b'=' | b':')) {
         return None;
     }
     j += 1;
-    while bytes.get(j) == Some(&b' ') {
+    while matches!(bytes.get(j), Some(b' ' | b'\t')) {
         j += 1;
     }
     let quote = bytes.get(j).copied().filter(|b| matches!(b, b'\'' | b'"'));
@@ -300,6 +300,7 @@ mod tests {
         assert_eq!(mask_secrets("service_account_password = p@ss"), "service_account_password = ********");
         assert_eq!(mask_secrets("skey_protected=AQAAAN"), "skey_protected=AQAAAN");
         assert_eq!(mask_secrets("no secrets here"), "no secrets here");
+        assert_eq!(mask_secrets("skey\t=\tabc"), "skey\t=\t********");
     }
 
     #[test]

@@ -329,38 +329,28 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The proxy service that may be controlled while editing `config`, and the config it reads.
+/// The proxy service the window controls, and the config that service reads.
 ///
 /// Only the real install is controlled: `install_dir` when the user named one, else the
-/// default install. A config from anywhere else (a support bundle, a copy) never causes a
-/// program to run: the service is then [`ServiceState::Unavailable`] with the reason.
+/// default install (on Windows the one of the two Program Files folders that holds a config).
+/// The window turns the buttons off for any other file ([`same_file`] with the returned
+/// config), so a config from anywhere else (a support bundle, a copy) never causes a program of
+/// its folder to run.
 #[must_use]
-pub fn service_for(config: Option<&Path>, install_dir: Option<&Path>) -> (Box<dyn ServiceControl>, Option<PathBuf>) {
-    let installs: Vec<PathBuf> = match install_dir {
-        Some(dir) => vec![dir.to_path_buf()],
-        None => default_config_paths()
-            .iter()
-            .filter_map(|c| c.parent().and_then(Path::parent).map(Path::to_path_buf))
-            .collect(),
-    };
-    let Some(config) = config else {
-        let install = installs.first().cloned().unwrap_or_else(default_install_dir);
-        return (host_service(&install), Some(installed_config(&install)));
-    };
-    match installs.iter().find(|install| same_file(config, &installed_config(install))) {
-        Some(install) => (host_service(install), Some(installed_config(install))),
+pub fn installed_service(install_dir: Option<&Path>) -> (Box<dyn ServiceControl>, PathBuf) {
+    let install = match install_dir {
+        Some(dir) => dir.to_path_buf(),
         None => {
-            let expected = installs.first().map(|i| installed_config(i)).unwrap_or_default();
-            let why = format!(
-                "Service control is off for this file: {} is not the config of the installed proxy ({}), so no \
-                 program is run for it. Open that file to start or stop the proxy, or start authproxy-manager \
-                 with --install-dir for a proxy installed in another folder.",
-                config.display(),
-                expected.display()
-            );
-            (Box::new(NoService { state: ServiceState::Unavailable(why) }), None)
+            let configs = default_config_paths();
+            configs
+                .iter()
+                .find(|c| c.is_file())
+                .or(configs.first())
+                .and_then(|c| c.parent().and_then(Path::parent).map(Path::to_path_buf))
+                .unwrap_or_else(default_install_dir)
         }
-    }
+    };
+    (host_service(&install), installed_config(&install))
 }
 
 /// The service control for this computer and install directory.

@@ -1,7 +1,6 @@
 //! systemd: `systemctl` against the unit Duo's Linux installer writes.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use super::command::{run, Ran};
@@ -61,7 +60,7 @@ impl Systemd {
             Ok(program) => program,
             Err(untrusted) => return Ran::CouldNotStart(std::io::Error::other(untrusted.to_string())),
         };
-        let mut command = Command::new(program);
+        let mut command = super::trust::clean_command(&program);
         command.args(systemctl_args(action, &self.unit));
         run(command, self.timeout)
     }

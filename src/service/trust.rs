@@ -94,6 +94,15 @@ fn check_ancestors(program: &Path, resolved: &Path) -> Result<(), Untrusted> {
     Ok(())
 }
 
+/// A command for a trusted program with a clean environment: nothing of the caller's (say
+/// `LD_PRELOAD` or `PYTHONPATH` kept by `sudo -E`) reaches what runs as root.
+#[must_use]
+pub fn clean_command(program: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command.env_clear().env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").env("LANG", "C.UTF-8");
+    command
+}
+
 /// A system program (`systemctl`) from the system's own folders, never from `PATH`.
 ///
 /// # Errors
@@ -135,7 +144,7 @@ mod tests {
 
     #[test]
     fn a_program_under_a_world_writable_folder_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir_in("/tmp").unwrap();
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
         let program = bin.join("authproxyctl");
@@ -143,7 +152,7 @@ mod tests {
         set_mode(&program, 0o755);
         set_mode(&bin, 0o755);
         set_mode(dir.path(), 0o755);
-        // The temp folder's parent (/tmp) is writable by everyone.
+        // Its parent, /tmp, is writable by everyone.
         let refused = trusted_program(&program).unwrap_err();
         assert!(matches!(refused, Untrusted::Writable { who: "every user", .. }), "{refused}");
         assert!(refused.to_string().contains("was not run"), "{refused}");

@@ -50,6 +50,18 @@ pub fn locate<'a>(doc: &Document, d: &'a Diagnostic) -> Located<'a> {
     }
 }
 
+/// [`locate`] for a report: a finding inside a secret value is placed at the value's start,
+/// with no width, so the report does not tell the secret's length.
+#[must_use]
+pub fn locate_in_report<'a>(doc: &Document, d: &'a Diagnostic, secrets: &SecretLines) -> Located<'a> {
+    let mut at = locate(doc, d);
+    if secrets.holds(d.range) {
+        at.end_line = at.line;
+        at.end_column = at.column;
+    }
+    at
+}
+
 /// One file's report in the JSON output.
 #[derive(Debug, Serialize)]
 pub struct FileReport<'a> {
@@ -67,7 +79,10 @@ pub fn file_report<'a>(file: &'a str, doc: &Document, diagnostics: &'a [Diagnost
     FileReport {
         file,
         loaded: !diagnostics.iter().any(|d| d.kind == Kind::LoadError),
-        diagnostics: diagnostics.iter().map(|d| locate(doc, d)).collect(),
+        diagnostics: {
+            let secrets = SecretLines::of(doc);
+            diagnostics.iter().map(|d| locate_in_report(doc, d, &secrets)).collect()
+        },
     }
 }
 
@@ -77,7 +92,7 @@ pub fn text(file: &str, doc: &Document, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     let secrets = SecretLines::of(doc);
     for d in diagnostics {
-        let at = locate(doc, d);
+        let at = locate_in_report(doc, d, &secrets);
         out.push_str(&format!("{file}:{}:{}: {}[{}]: {}\n", at.line, at.column, at.severity, at.kind, d.message));
         let line_index = at.line - 1;
         if let Some(line) = doc.lines.get(line_index) {
@@ -129,22 +144,36 @@ impl MaskedLine {
     }
 }
 
-/// Which lines of a document hold (part of) the value of a secret-looking key.
-pub struct SecretLines(Vec<bool>);
+/// Where a document holds the values of secret-looking keys: which lines, and which bytes.
+pub struct SecretLines {
+    lines: Vec<bool>,
+    /// The values' byte ranges, in file order.
+    values: Vec<crate::text::TextRange>,
+}
 
 impl SecretLines {
     /// Judges every entry's key once.
     #[must_use]
     pub fn of(doc: &Document) -> Self {
         let mut lines = vec![false; doc.lines.len()];
+        let mut values = Vec::new();
         for entry in doc.sections.iter().flat_map(|s| s.entries.iter()).chain(doc.orphans.iter()) {
             if looks_secret(&entry.name) {
                 for line in lines.iter_mut().take(entry.last_line + 1).skip(entry.line) {
                     *line = true;
                 }
+                values.push(entry.value_range);
             }
         }
-        Self(lines)
+        values.sort_by_key(|v| v.start);
+        Self { lines, values }
+    }
+
+    /// Whether `range` lies within a secret value (and is not empty).
+    #[must_use]
+    pub fn holds(&self, range: crate::text::TextRange) -> bool {
+        let after = self.values.partition_point(|v| v.start <= range.start);
+        !range.is_empty() && after > 0 && range.end <= self.values[after - 1].end
     }
 
     /// `source` (line `line_index` of `doc`) with any secret value replaced by a fixed mask.
@@ -159,7 +188,7 @@ impl SecretLines {
                 Some(indent..source.len())
             }
             crate::config::LineKind::Entry { value, .. } | crate::config::LineKind::Continuation { value } => self
-                .0
+                .lines
                 .get(line_index)
                 .copied()
                 .unwrap_or(false)
