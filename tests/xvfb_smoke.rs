@@ -25,6 +25,9 @@ fn require(tool: &str) {
     assert!(found, "{tool} is not installed: apt-get install xvfb xdotool imagemagick (see README, Tests)");
 }
 
+/// One X server test at a time: two looking for a free display at once could pick the same one.
+static ONE_DISPLAY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn start_xvfb() -> (Running, String) {
     for n in 90..130 {
         if Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
@@ -75,6 +78,7 @@ fn wait_for_window(display: &str, name: &str, timeout: Duration) -> Option<Strin
 
 #[test]
 fn the_real_window_renders_takes_typing_and_saves() {
+    let _one = ONE_DISPLAY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     for tool in ["Xvfb", "xdotool", "import", "convert"] {
         require(tool);
     }
@@ -172,6 +176,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
 #[cfg(debug_assertions)]
 #[test]
 fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
+    let _one = ONE_DISPLAY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     for tool in ["Xvfb", "xdotool"] {
         require(tool);
     }
