@@ -1,6 +1,8 @@
 //! The full per-keystroke work of the desktop app on a 10,000-line file: one egui
 //! frame with a typed character (the edit, re-parse and re-validation, highlighting,
-//! text layout, gutter, underlines, completion) plus tessellation; and an idle frame.
+//! text layout, gutter, underlines, completion, the Problems list) plus tessellation; and an idle
+//! frame. A second keystroke case checks the file with Windows rules, where every plaintext
+//! secret is a warning, so the Problems list holds thousands of findings.
 //!
 //! Run with `cargo bench --bench editor_keystroke`.
 
@@ -9,7 +11,6 @@ use std::hint::black_box;
 use authproxy_manager::app::files::NativeDialogs;
 use authproxy_manager::app::{AuthProxyApp, Environment};
 use authproxy_manager::schema::Platform;
-use authproxy_manager::service::{NoService, ServiceState};
 use criterion::{criterion_group, criterion_main, Criterion};
 use egui::{Context, Event, Pos2, RawInput, Rect};
 
@@ -39,46 +40,58 @@ fn backspace_event() -> Event {
     }
 }
 
+/// A window on the generated file, with the caret at the end of a value in its middle.
+fn window(path: &std::path::Path, platform: Platform, ctx: &Context) -> AuthProxyApp {
+    let env = Environment::detached(
+        Box::new(NativeDialogs),
+        std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
+    );
+    let mut app = AuthProxyApp::new(Some(path), platform, env);
+    for _ in 0..3 {
+        frame(ctx, &mut app, Vec::new());
+    }
+    let middle = app.text().match_indices('\n').nth(generate::LINES / 2).map_or(0, |(i, _)| i);
+    app.go_to(middle);
+    for _ in 0..3 {
+        frame(ctx, &mut app, Vec::new());
+    }
+    let before = app.text().len();
+    frame(ctx, &mut app, vec![Event::Text("a".into())]);
+    assert_eq!(app.text().len(), before + 1, "the keystroke reached the editor");
+    frame(ctx, &mut app, vec![backspace_event()]);
+    assert_eq!(app.text().len(), before, "backspace reached the editor");
+    app
+}
+
+/// Types a character, then deletes it, so the line keeps its real length however many
+/// iterations run; both are keystrokes with the full re-analysis and re-layout.
+fn keystrokes(c: &mut Criterion, name: &str, ctx: &Context, app: &mut AuthProxyApp) {
+    let backspace = backspace_event();
+    let mut typed = true;
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            typed = !typed;
+            let event = if typed { backspace.clone() } else { Event::Text("a".into()) };
+            black_box(frame(ctx, app, vec![event]))
+        });
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("authproxy.cfg");
     std::fs::write(&path, generate::generate()).expect("write the file");
-    let env = Environment {
-        dialogs: Box::new(NativeDialogs),
-        protector: std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
-        service: Box::new(NoService { state: ServiceState::NotInstalled }),
-        service_config: None,
-        crash_reports: None,
-    };
-    let mut app = AuthProxyApp::new(Some(&path), Platform::Linux, env);
     let ctx = Context::default();
-    for _ in 0..3 {
-        frame(&ctx, &mut app, Vec::new());
-    }
-    // The caret at the end of a value in the middle of the file.
-    let middle = app.text().match_indices('\n').nth(generate::LINES / 2).map_or(0, |(i, _)| i);
-    app.go_to(middle);
-    for _ in 0..3 {
-        frame(&ctx, &mut app, Vec::new());
-    }
-    let before = app.text().len();
-    frame(&ctx, &mut app, vec![Event::Text("a".into())]);
-    assert_eq!(app.text().len(), before + 1, "the keystroke reached the editor");
-    frame(&ctx, &mut app, vec![backspace_event()]);
-    assert_eq!(app.text().len(), before, "backspace reached the editor");
-
-    // Type a character, then delete it, so the line keeps its real length however many
-    // iterations run; both are keystrokes with the full re-analysis and re-layout.
-    let backspace = backspace_event();
-    let mut typed = true;
-    c.bench_function("keystroke_frame_10k", |b| {
-        b.iter(|| {
-            typed = !typed;
-            let event = if typed { backspace.clone() } else { Event::Text("a".into()) };
-            black_box(frame(&ctx, &mut app, vec![event]))
-        });
-    });
+    let mut app = window(&path, Platform::Linux, &ctx);
+    keystrokes(c, "keystroke_frame_10k", &ctx, &mut app);
     c.bench_function("idle_frame_10k", |b| b.iter(|| black_box(frame(&ctx, &mut app, Vec::new()))));
+
+    // With Windows rules every plaintext secret is a warning: the Problems list has thousands of rows.
+    let ctx = Context::default();
+    let mut app = window(&path, Platform::Windows, &ctx);
+    let findings = app.diagnostics().len();
+    assert!(findings > 1000, "{findings} findings");
+    keystrokes(c, "keystroke_frame_10k_thousands_of_findings", &ctx, &mut app);
 }
 
 criterion_group!(benches, bench);

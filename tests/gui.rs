@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use authproxy_manager::app::files::Dialogs;
+use authproxy_manager::app::files::{Dialogs, Picked};
 use authproxy_manager::app::{AfterSave, AuthProxyApp, Environment, Question};
 use authproxy_manager::schema::Platform;
-use authproxy_manager::service::{NoService, ServiceState};
+use authproxy_manager::service::ServiceState;
 use authproxy_manager::validate::Kind;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
@@ -16,40 +16,39 @@ use egui_kittest::Harness;
 
 use crate::util::{samples_dir, THIS_MACHINE};
 
-/// Dialogs that answer with fixed paths (rfd's real dialogs block, so tests never open them).
-struct FixedDialogs {
-    open: Option<PathBuf>,
-    save: Option<PathBuf>,
+/// Dialogs that answer with fixed paths (rfd's real dialogs block, so tests never open them);
+/// `None` plays a desktop with no dialog service at all.
+pub struct FixedDialogs {
+    pub open: Option<PathBuf>,
+    pub save: Option<PathBuf>,
+}
+
+fn picked(path: Option<&PathBuf>) -> Picked {
+    path.map_or(Picked::Unavailable, |p| Picked::Path(p.clone()))
 }
 
 impl Dialogs for FixedDialogs {
-    fn pick_open(&self, _start: Option<&Path>) -> Option<PathBuf> {
-        self.open.clone()
+    fn pick_open(&self, _start: Option<&Path>) -> Picked {
+        picked(self.open.as_ref())
     }
-    fn pick_save(&self, _start: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        self.save.clone()
+    fn pick_save(&self, _start: Option<&Path>, _name: &str) -> Picked {
+        picked(self.save.as_ref())
     }
 }
 
-fn environment(save: Option<PathBuf>) -> Environment {
-    Environment {
-        dialogs: Box::new(FixedDialogs { open: None, save }),
-        protector: std::sync::Arc::new(THIS_MACHINE),
-        service: Box::new(NoService { state: ServiceState::NotInstalled }),
-        service_config: None,
-        crash_reports: None,
-    }
+pub fn environment(save: Option<PathBuf>) -> Environment {
+    Environment::detached(Box::new(FixedDialogs { open: None, save }), std::sync::Arc::new(THIS_MACHINE))
 }
 
 /// Copies a sample into a temp dir (writable, unlike the read-only shared originals).
-fn sample_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+pub fn sample_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("authproxy.cfg");
     std::fs::write(&path, std::fs::read(samples_dir().join(name)).unwrap()).unwrap();
     (dir, path)
 }
 
-fn harness(path: Option<&Path>, platform: Platform, save: Option<PathBuf>) -> Harness<'static, AuthProxyApp> {
+pub fn harness(path: Option<&Path>, platform: Platform, save: Option<PathBuf>) -> Harness<'static, AuthProxyApp> {
     let app = AuthProxyApp::new(path, platform, environment(save));
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
@@ -58,7 +57,7 @@ fn harness(path: Option<&Path>, platform: Platform, save: Option<PathBuf>) -> Ha
     harness
 }
 
-fn type_at_end(harness: &mut Harness<'_, AuthProxyApp>, text: &str) {
+pub fn type_at_end(harness: &mut Harness<'_, AuthProxyApp>, text: &str) {
     let end = harness.state().text().len();
     harness.state_mut().go_to(end);
     harness.run();
@@ -121,11 +120,12 @@ fn ctrl_space_offers_section_names_with_the_next_free_number() {
     assert!(labels.iter().any(|l| l.contains("ad_client2")), "{labels:?}");
     harness.get_by_label(labels.iter().find(|l| l.contains("ad_client2")).unwrap()).click();
     harness.run();
-    assert!(
-        harness.state().text().ends_with("[ad_client2]"),
-        "{:?}",
-        &harness.state().text()[harness.state().text().len() - 20..]
-    );
+    // A new section comes with its required keys, the caret after the first one's `=`.
+    let text = harness.state().text().to_string();
+    let header = text.rfind("[ad_client2]\n").expect("the header is inserted");
+    let keys = &text[header + "[ad_client2]\n".len()..];
+    assert!(keys.starts_with("host=\n") && keys.contains("search_dn="), "{keys:?}");
+    assert_eq!(harness.state().editor().caret, header + "[ad_client2]\nhost=".len());
 }
 
 #[test]
@@ -198,9 +198,23 @@ fn save_refuses_to_clobber_a_file_changed_on_disk() {
     harness.run();
     assert_eq!(harness.state().question(), Some(&Question::ChangedOnDisk(path.clone())));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "[main]\n; changed elsewhere\n");
-    harness.get_by_label("Reload").click();
+    let mine = harness.state().text().to_string();
+    // The choice that throws work away says so, and comes last.
+    let labels: Vec<String> =
+        harness.query_all_by_role(Role::Button).filter_map(|n| n.accesskit_node().label()).collect();
+    let position =
+        |label: &str| labels.iter().rposition(|l| l == label).unwrap_or_else(|| panic!("{label}: {labels:?}"));
+    assert!(position("Reload (discard my changes)") > position("Cancel"), "{labels:?}");
+    // The question's own button (the banner above the editor offers the same).
+    harness.get_all_by_label("Reload (discard my changes)").last().unwrap().click();
     harness.run();
     assert_eq!(harness.state().text(), "[main]\n; changed elsewhere\n");
+    assert!(!harness.state().is_modified());
+    // The discarded text is one Undo away.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(harness.state().text(), mine);
+    assert!(harness.state().is_modified());
 }
 
 #[test]
@@ -291,14 +305,15 @@ fn protect_turns_plaintext_secrets_into_protected_values() {
 }
 
 #[test]
-fn protect_on_a_linux_target_explains_why_not() {
+fn protect_on_a_linux_target_is_off_and_explains_why() {
     let (_dir, path) = sample_copy("v01_radius_auto_ad.cfg");
     let mut harness = harness(Some(&path), Platform::Linux, None);
     let before = harness.state().text().to_string();
-    harness.get_by_label("Protect secrets").click();
+    assert!(harness.get_by_label("Protect secrets").accesskit_node().is_disabled(), "the button is off");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
     harness.run();
     assert_eq!(harness.state().text(), before);
-    assert!(harness.query_by_label_contains("Windows-only").is_some());
+    assert!(harness.query_by_label_contains("Windows-only").is_some(), "the shortcut says why");
 }
 
 #[test]
@@ -373,10 +388,10 @@ fn find_selects_each_match_in_turn() {
     harness.run();
     let second = first + 1 + text[first + 1..].find("radius_secret").unwrap();
     assert_eq!(harness.state().editor().selection, Some(second..second + 13));
-    assert!(harness.query_by_label("2 of 2 (F3: next)").is_some());
+    assert!(harness.query_by_label("2 of 2").is_some());
     harness.key_press(Key::F3);
     harness.run();
-    assert!(harness.query_by_label("1 of 2 (F3: next)").is_some(), "F3 wraps around");
+    assert!(harness.query_by_label("1 of 2").is_some(), "F3 wraps around");
     assert_eq!(harness.state().editor().selection, Some(first..first + 13));
 }
 

@@ -41,6 +41,10 @@ mod hardening;
 /// The desktop app driven headless through egui_kittest.
 mod gui;
 
+/// The window as an administrator uses it every day (kittest): Find, jumps, Problems,
+/// saving without a dialog, changes on disk, completion.
+mod window;
+
 /// The real binary in a real X window under Xvfb, driven by xdotool.
 #[cfg(target_os = "linux")]
 mod xvfb_smoke;

@@ -12,16 +12,24 @@ use authproxy_manager::validate::{render, validate, Options};
 
 use crate::util::THIS_MACHINE;
 
-const SECRETS: [&str; 5] =
-    ["Zz9SvcPassw0rd", "Qq8RadiusShared", "muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd", "Xx6NpsShared", "Ww5CloudPw"];
+const SECRETS: [&str; 7] = [
+    "Zz9SvcPassw0rd",
+    "Qq8RadiusShared",
+    "muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd",
+    "Xx6NpsShared",
+    "Ww5CloudPw",
+    "Vv4MisspeltSecret",
+    "Uu3MisspeltPassword",
+];
 
 fn config() -> String {
     format!(
         "[ad_client]\nhost=dc1\nservice_account_username=svc\nservice_account_password={}\nsearch_dn=DC=x\n\
          [radius_server_auto]\nikey=DIVQJXXVBOTHD0WTFLHB\nskey={}\napi_host=a\nradius_ip_1=10.0.0.1\nradius_secret_1={} ; old\n\
          client=ad_client\n[radius_client]\nhost=10.0.0.9\nsecret={}\n[cloud]\nikey=DIIFPUW23YDESOK50LLS\nskey=short\napi_host=a\n\
-         service_account_username=u\nservice_account_password={}\n",
-        SECRETS[0], SECRETS[2], SECRETS[1], SECRETS[3], SECRETS[4]
+         service_account_username=u\nservice_account_password={}\n[radius_server_auto2]\nradius_secert_1={}\n\
+         service_acount_password={}\n",
+        SECRETS[0], SECRETS[2], SECRETS[1], SECRETS[3], SECRETS[4], SECRETS[5], SECRETS[6]
     )
 }
 

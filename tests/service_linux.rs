@@ -221,6 +221,8 @@ fn window_on(install: &TestInstall) -> Harness<'static, AuthProxyApp> {
         service: Box::new(install.control()),
         service_config: Some(install.path().join("conf/authproxy.cfg")),
         crash_reports: None,
+        settings_file: None,
+        service_factory: None,
     };
     let app = AuthProxyApp::new(Some(&install.path().join("conf/authproxy.cfg")), Platform::Linux, env);
     Harness::builder()

@@ -1,7 +1,7 @@
 //! The real binary in a real X window (Xvfb): it starts on a sample, takes typing
 //! from xdotool, saves with Ctrl+S, and renders text (checked on a screenshot).
 //!
-//! Needs `Xvfb`, `xdotool` and ImageMagick (`import`, `convert`); `.ci/run` installs them.
+//! Needs `Xvfb`, `xdotool`, `xclip` and ImageMagick (`import`, `convert`); `.ci/run` installs them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,7 +22,7 @@ impl Drop for Running {
 fn require(tool: &str) {
     let found =
         std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()));
-    assert!(found, "{tool} is not installed: apt-get install xvfb xdotool imagemagick (see README, Tests)");
+    assert!(found, "{tool} is not installed: apt-get install xvfb xdotool xclip imagemagick (see README, Tests)");
 }
 
 /// One X server test at a time: two looking for a free display at once could pick the same one.
@@ -203,6 +203,8 @@ fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
     let o = app().arg("--exit-after-first-frame").env("EFRAME_SCREENSHOT_TO", &shot).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("first frame after"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("XSETTINGS") && !err.contains("XRandR"), "winit's start-up noise is filtered: {err}");
     assert!(!shot.exists(), "a shipped build never writes a screenshot where an environment variable says");
 
     let o = app()
@@ -221,4 +223,94 @@ fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
         .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("crash-")));
     let body = std::fs::read_to_string(report.expect("a crash report")).unwrap();
     assert!(body.contains("location: src/app/run.rs:") && !body.contains("Window-Panic-Secret"), "{body}");
+}
+
+/// Runs `xclip` on `display` with `args`, feeding it `input`; returns what it printed.
+fn xclip(display: &str, args: &[&str], input: Option<&str>) -> String {
+    let mut child = Command::new("xclip")
+        .args(args)
+        .env("DISPLAY", display)
+        .stdin(Stdio::piped())
+        // The process that stays to serve a clipboard it set must not hold our pipe open.
+        .stdout(if input.is_some() { Stdio::null() } else { Stdio::piped() })
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("xclip runs");
+    if let Some(text) = input {
+        use std::io::Write as _;
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    // Setting the clipboard: xclip forks a process that serves it, and this one ends.
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).into_owned()
+}
+
+/// The system clipboard in a real X window: an integration key pasted in from another program,
+/// text copied out of the editor, and Copy report (Ctrl+Shift+C) all go through X11's
+/// CLIPBOARD selection, read and written here by xclip.
+#[test]
+fn paste_in_copy_out_and_copy_report_use_the_system_clipboard() {
+    let _one = ONE_DISPLAY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for tool in ["Xvfb", "xdotool", "xclip"] {
+        require(tool);
+    }
+    let (_xvfb, display) = start_xvfb();
+    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
+        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
+    });
+    assert!(ready, "Xvfb on {display} answers");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("authproxy.cfg");
+    let original = std::fs::read_to_string(samples_dir().join("i03_typo_key.cfg")).unwrap();
+    std::fs::write(&config, &original).unwrap();
+    let log = std::fs::File::create(dir.path().join("app.log")).unwrap();
+    let _app = Running(
+        Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+            .args(["--renderer", "glow", "--platform", "linux", "--config"])
+            .arg(&config)
+            .env("DISPLAY", &display)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("the app starts"),
+    );
+    let window = wait_for_window(&display, "authproxy-manager", Duration::from_secs(60)).unwrap_or_else(|| {
+        panic!("no window; log:\n{}", std::fs::read_to_string(dir.path().join("app.log")).unwrap_or_default())
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    xdotool(&display, &["windowfocus", "--sync", &window]);
+    xdotool(&display, &["mousemove", "--window", &window, "400", "300", "click", "1"]);
+
+    // Paste in: the ikey as copied from the Duo Admin Panel.
+    xclip(&display, &["-selection", "clipboard"], Some("DIWJ8X6AEYOR5OMC6TQ1"));
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&display, &["key", "--window", &window, "ctrl+End", "Return"]);
+    xdotool(&display, &["type", "--delay", "60", "; pasted "]);
+    xdotool(&display, &["key", "ctrl+v"]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&display, &["key", "--window", &window, "ctrl+s"]);
+    let pasted = wait_until(Duration::from_millis(200), Duration::from_secs(20), || {
+        std::fs::read_to_string(&config).is_ok_and(|t| t.contains("; pasted DIWJ8X6AEYOR5OMC6TQ1"))
+    });
+    assert!(pasted, "Ctrl+V pasted the clipboard: {:?}", std::fs::read_to_string(&config).unwrap_or_default());
+
+    // Copy out: the first line, selected with the keyboard.
+    xdotool(&display, &["key", "--window", &window, "ctrl+Home", "shift+End", "ctrl+c"]);
+    let first_line = original.lines().next().unwrap().to_string();
+    let copied = wait_until(Duration::from_millis(200), Duration::from_secs(10), || {
+        xclip(&display, &["-selection", "clipboard", "-o"], None) == first_line
+    });
+    assert!(copied, "Ctrl+C copied the selection: {:?}", xclip(&display, &["-selection", "clipboard", "-o"], None));
+
+    // Copy report: Validate, then Ctrl+Shift+C.
+    xdotool(&display, &["key", "--window", &window, "F5"]);
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&display, &["key", "--window", &window, "ctrl+shift+c"]);
+    let report = wait_until(Duration::from_millis(200), Duration::from_secs(10), || {
+        xclip(&display, &["-selection", "clipboard", "-o"], None).starts_with("Validate authproxy.cfg")
+    });
+    let got = xclip(&display, &["-selection", "clipboard", "-o"], None);
+    assert!(report && got.contains("UnexpectedKey"), "Copy report put the report there: {got:?}");
 }

@@ -92,8 +92,10 @@ pub struct Buffer {
     pub on_disk: Option<Vec<u8>>,
     /// Bumped on every change.
     pub revision: u64,
-    /// The revision last saved or loaded.
-    pub saved_revision: u64,
+    /// The text as last saved or loaded: the file is modified while the text differs from it.
+    saved_text: String,
+    /// Whether the text differed from `saved_text`, for one revision.
+    modified: std::cell::Cell<Option<(u64, bool)>>,
     /// Undo and redo.
     pub history: History,
     /// The text as of the last recorded change (to diff the editor's edits against).
@@ -112,7 +114,8 @@ impl Buffer {
             encoding: Encoding::Utf8,
             on_disk: None,
             revision: 1,
-            saved_revision: 1,
+            saved_text: text.to_string(),
+            modified: std::cell::Cell::new(None),
             history: History::default(),
             committed: text.to_string(),
             analysis: None,
@@ -125,22 +128,31 @@ impl Buffer {
     pub fn from_file(file: LoadedFile) -> Self {
         Self {
             committed: file.decoded.text.clone(),
+            saved_text: file.decoded.text.clone(),
+            modified: std::cell::Cell::new(None),
             text: file.decoded.text,
             path: Some(file.path),
             encoding: file.decoded.encoding,
             on_disk: Some(file.original),
             revision: 1,
-            saved_revision: 1,
             history: History::default(),
             analysis: None,
             prefetch: Prefetch::default(),
         }
     }
 
-    /// Whether there are unsaved changes.
+    /// Whether there are unsaved changes: the text differs from the file as saved (undoing back
+    /// to the saved text is not a change).
     #[must_use]
     pub fn is_modified(&self) -> bool {
-        self.revision != self.saved_revision
+        if let Some((revision, modified)) = self.modified.get() {
+            if revision == self.revision {
+                return modified;
+            }
+        }
+        let modified = self.text != self.saved_text;
+        self.modified.set(Some((self.revision, modified)));
+        modified
     }
 
     /// The file name to show.
@@ -203,8 +215,28 @@ impl Buffer {
     pub fn mark_saved(&mut self, path: PathBuf, bytes: Vec<u8>) {
         self.path = Some(path);
         self.on_disk = Some(bytes);
-        self.saved_revision = self.revision;
+        self.saved_text.clone_from(&self.text);
+        self.modified.set(None);
         self.history.seal();
+        self.invalidate();
+    }
+
+    /// Takes the file's new content from disk as one undoable step: Undo brings back the text
+    /// that was there before (then marked as modified).
+    pub fn reload(&mut self, file: LoadedFile) {
+        // Exactly the file's text: no line-ending normalisation as for typing.
+        self.history.seal();
+        if let Some(change) = Change::between(&self.text, &file.decoded.text) {
+            self.history.record(change);
+            self.revision += 1;
+        }
+        self.history.seal();
+        self.text = file.decoded.text;
+        self.committed.clone_from(&self.text);
+        self.encoding = file.decoded.encoding;
+        self.on_disk = Some(file.original);
+        self.saved_text.clone_from(&self.text);
+        self.modified.set(None);
         self.invalidate();
     }
 

@@ -29,6 +29,8 @@ struct Row {
 /// A run in progress or finished.
 struct Run {
     file: String,
+    /// What was tested, when it was not the file as saved.
+    unsaved: bool,
     rows: Vec<Row>,
     started: Instant,
     finished: Option<Duration>,
@@ -54,6 +56,7 @@ impl ChecksUi {
         &mut self,
         doc: &Document,
         path: Option<&Path>,
+        unsaved: bool,
         protector: Arc<dyn Protector>,
         ctx: &egui::Context,
     ) -> Result<usize, String> {
@@ -85,6 +88,7 @@ impl ChecksUi {
         self.generation += 1;
         self.run = Some(Run {
             file: path.map_or_else(|| "(unsaved)".into(), |p| p.display().to_string()),
+            unsaved,
             rows: probes
                 .into_iter()
                 .map(|probe| Row { probe, running: None, steps: Vec::new(), result: None })
@@ -143,7 +147,8 @@ impl ChecksUi {
     pub fn report(&self) -> Option<String> {
         let run = self.run.as_ref()?;
         let results: Vec<ProbeResult> = run.rows.iter().filter_map(|r| r.result.clone()).collect();
-        Some(report::text(&run.file, &results, run.finished.unwrap_or_else(|| run.started.elapsed())))
+        let file = if run.unsaved { format!("{} (the editor's unsaved text)", run.file) } else { run.file.clone() };
+        Some(report::text(&file, &results, run.finished.unwrap_or_else(|| run.started.elapsed())))
     }
 
     /// Draws the tab; `line_range` turns a 0-based line into the range to jump to.
@@ -158,6 +163,12 @@ impl ChecksUi {
             return None;
         };
         let mut action = None;
+        if run.unsaved {
+            ui.label(
+                RichText::new("Tested the editor's text, with its unsaved changes, not the file on disk.")
+                    .color(palette.warning),
+            );
+        }
         ui.horizontal(|ui| {
             if run.finished.is_none() {
                 ui.spinner();
@@ -173,14 +184,13 @@ impl ChecksUi {
             } else {
                 ui.label(run.summary());
             }
-            if ui.button("Copy report").on_hover_text("Copy the results as text (no secrets)").clicked() {
-                if let Some(text) = self.report() {
-                    ui.ctx().copy_text(text);
-                }
+            if ui.button("Copy report").on_hover_text("Copy the results as text (no secrets) (Ctrl+Shift+C)").clicked()
+            {
+                action = Some(PanelAction::CopyReport);
             }
         });
         ui.separator();
-        egui::ScrollArea::vertical().id_salt("checks-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        egui::ScrollArea::both().id_salt("checks-scroll").auto_shrink([false, false]).show(ui, |ui| {
             for (i, row) in run.rows.iter().enumerate() {
                 if let Some(jump) = draw_row(ui, (self.generation, i), row, palette).and_then(&line_range) {
                     action = Some(PanelAction::Jump(jump));
@@ -232,32 +242,46 @@ fn draw_row(ui: &mut Ui, key: (u64, usize), row: &Row, palette: &Palette) -> Opt
         // A finished row is a new header, so a failure opens once it is known.
         let salt = ("probe", key, row.result.is_some());
         egui::CollapsingHeader::new(header).id_salt(salt).default_open(open).show(ui, |ui| {
-            for step in &row.steps {
-                draw_step(ui, step, palette);
-            }
-            if let Some(kind) = row.running {
-                ui.horizontal(|ui| {
+            let service = row.probe.target.service();
+            egui::Grid::new(("steps", key)).num_columns(4).spacing([10.0, 2.0]).show(ui, |ui| {
+                for step in &row.steps {
+                    draw_step(ui, step, service, palette);
+                }
+                if let Some(kind) = row.running {
                     ui.spinner();
                     ui.label(kind.label());
-                });
-            }
+                    ui.end_row();
+                }
+            });
         });
     });
     jump
 }
 
-fn draw_step(ui: &mut Ui, step: &StepResult, palette: &Palette) {
+/// One step as a row of the step table: verdict, step, duration, then what happened, which
+/// wraps within its own column; what to do goes on a row of its own below.
+fn draw_step(ui: &mut Ui, step: &StepResult, service: connectivity::Service, palette: &Palette) {
     let millis = step.duration.as_secs_f64() * 1000.0;
     let (word, colour, text, advice) = match &step.outcome {
         StepOutcome::Passed { detail } => ("ok", Color32::from_rgb(0x2e, 0xa0, 0x43), detail.clone(), None),
-        StepOutcome::Failed { problem } => ("failed", palette.error, problem.to_string(), Some(problem.advice())),
-        StepOutcome::Warning { problem } => ("warning", palette.warning, problem.to_string(), Some(problem.advice())),
+        StepOutcome::Failed { problem } => {
+            ("failed", palette.error, problem.to_string(), Some(problem.advice_for(service)))
+        }
+        StepOutcome::Warning { problem } => {
+            ("warning", palette.warning, problem.to_string(), Some(problem.advice_for(service)))
+        }
         StepOutcome::Skipped { reason } => ("skipped", palette.gutter_text, reason.clone(), None),
     };
-    ui.label(
-        RichText::new(format!("{word:<8}{:<15}{text}  ({millis:.0} ms)", step.step.label())).monospace().color(colour),
-    );
+    ui.label(RichText::new(word).monospace().color(colour));
+    ui.label(RichText::new(step.step.label()).monospace());
+    ui.label(RichText::new(format!("{millis:.0} ms")).monospace().weak());
+    ui.add(egui::Label::new(RichText::new(text).color(colour)).wrap());
+    ui.end_row();
     if let Some(advice) = advice {
-        ui.label(RichText::new(format!("        what to do: {advice}")).monospace().weak());
+        ui.label("");
+        ui.label("");
+        ui.label("");
+        ui.add(egui::Label::new(RichText::new(format!("what to do: {advice}")).weak()).wrap());
+        ui.end_row();
     }
 }

@@ -1,4 +1,5 @@
-//! Every user action, with its label and keyboard shortcut, shared by the toolbar and the keyboard.
+//! Every user action, with its label and keyboard shortcut, shared by the toolbar, the menus,
+//! the keyboard and the shortcuts list (F1).
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
@@ -7,6 +8,8 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 pub enum Command {
     /// Open a file.
     Open,
+    /// Open a file by typing its path (no file dialog).
+    OpenPath,
     /// Save to the current file.
     Save,
     /// Save under a new name.
@@ -27,24 +30,67 @@ pub enum Command {
     Find,
     /// Select the next match.
     FindNext,
+    /// Select the previous match.
+    FindPrevious,
+    /// Go to a line by number.
+    GoToLine,
+    /// Go to the next problem after the caret.
+    NextProblem,
+    /// Go to the problem before the caret.
+    PreviousProblem,
     /// Undo.
     Undo,
     /// Redo.
     Redo,
     /// Apply the first quick fix at the caret.
     QuickFix,
-    /// Show or hide secret values.
+    /// Show or hide the secret on the caret's line.
+    RevealLine,
+    /// Show or hide every secret value.
     ToggleSecrets,
     /// Decrypt the protected value at the caret to check it.
     RevealProtected,
+    /// Copy what the panel shows (problems, the last report, connectivity results) as text.
+    CopyReport,
+    /// List the keyboard shortcuts.
+    Shortcuts,
 }
 
 impl Command {
-    /// The toolbar text.
+    /// Every command, in the order the shortcuts list shows them.
+    pub const ALL: [Self; 24] = [
+        Self::Open,
+        Self::OpenPath,
+        Self::Save,
+        Self::SaveAs,
+        Self::Validate,
+        Self::ProtectSecrets,
+        Self::TestConnectivity,
+        Self::StartService,
+        Self::StopService,
+        Self::RestartService,
+        Self::Find,
+        Self::FindNext,
+        Self::FindPrevious,
+        Self::GoToLine,
+        Self::NextProblem,
+        Self::PreviousProblem,
+        Self::Undo,
+        Self::Redo,
+        Self::QuickFix,
+        Self::RevealLine,
+        Self::ToggleSecrets,
+        Self::RevealProtected,
+        Self::CopyReport,
+        Self::Shortcuts,
+    ];
+
+    /// The toolbar or menu text.
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Self::Open => "Open",
+            Self::OpenPath => "Open by path…",
             Self::Save => "Save",
             Self::SaveAs => "Save As",
             Self::Validate => "Validate",
@@ -55,11 +101,18 @@ impl Command {
             Self::RestartService => "Restart",
             Self::Find => "Find",
             Self::FindNext => "Find next",
+            Self::FindPrevious => "Find previous",
+            Self::GoToLine => "Go to line…",
+            Self::NextProblem => "Next problem",
+            Self::PreviousProblem => "Previous problem",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::QuickFix => "Quick fix",
-            Self::ToggleSecrets => "Show secrets",
+            Self::RevealLine => "Show this line's secret",
+            Self::ToggleSecrets => "Show all secrets",
             Self::RevealProtected => "Check protected value",
+            Self::CopyReport => "Copy report",
+            Self::Shortcuts => "Keyboard shortcuts",
         }
     }
 
@@ -72,40 +125,62 @@ impl Command {
         const fn ctrl_shift(key: Key) -> KeyboardShortcut {
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
         }
+        const fn plain(key: Key) -> KeyboardShortcut {
+            KeyboardShortcut::new(Modifiers::NONE, key)
+        }
+        const fn shift(key: Key) -> KeyboardShortcut {
+            KeyboardShortcut::new(Modifiers::SHIFT, key)
+        }
         match self {
             Self::Open => const { &[ctrl(Key::O)] },
+            Self::OpenPath => const { &[ctrl_shift(Key::O)] },
             Self::Save => const { &[ctrl(Key::S)] },
             Self::SaveAs => const { &[ctrl_shift(Key::S)] },
-            Self::Validate => const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F5)] },
+            Self::Validate => const { &[plain(Key::F5)] },
             Self::ProtectSecrets => const { &[ctrl_shift(Key::P)] },
-            Self::TestConnectivity => const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F6)] },
+            Self::TestConnectivity => const { &[plain(Key::F6)] },
             Self::StartService | Self::StopService | Self::RestartService => &[],
             Self::Find => const { &[ctrl(Key::F)] },
-            Self::FindNext => const { &[KeyboardShortcut::new(Modifiers::NONE, Key::F3)] },
+            Self::FindNext => const { &[plain(Key::F3)] },
+            Self::FindPrevious => const { &[shift(Key::F3)] },
+            Self::GoToLine => const { &[ctrl(Key::G)] },
+            Self::NextProblem => const { &[plain(Key::F8)] },
+            Self::PreviousProblem => const { &[shift(Key::F8)] },
             Self::Undo => const { &[ctrl(Key::Z)] },
             Self::Redo => const { &[ctrl(Key::Y), ctrl_shift(Key::Z)] },
             Self::QuickFix => const { &[ctrl(Key::Period)] },
-            Self::ToggleSecrets => const { &[ctrl_shift(Key::H)] },
+            Self::RevealLine => const { &[ctrl_shift(Key::H)] },
+            Self::ToggleSecrets => const { &[KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::ALT), Key::H)] },
             Self::RevealProtected => const { &[ctrl_shift(Key::R)] },
+            Self::CopyReport => const { &[ctrl_shift(Key::C)] },
+            Self::Shortcuts => const { &[plain(Key::F1)] },
         }
     }
 
-    /// Commands in the order their shortcuts are checked: those with Shift first, because
-    /// Ctrl+S also matches a Ctrl+Shift+S press.
-    pub const KEYBOARD_ORDER: [Self; 14] = [
+    /// Commands in the order their shortcuts are checked: those with Shift or Alt first,
+    /// because a plain shortcut also matches a press with extra Shift or Alt.
+    pub const KEYBOARD_ORDER: [Self; 22] = [
         Self::SaveAs,
+        Self::OpenPath,
         Self::Redo,
         Self::ProtectSecrets,
         Self::ToggleSecrets,
+        Self::RevealLine,
         Self::RevealProtected,
+        Self::CopyReport,
+        Self::FindPrevious,
+        Self::PreviousProblem,
         Self::Open,
         Self::Save,
         Self::Validate,
         Self::TestConnectivity,
         Self::Find,
         Self::FindNext,
+        Self::GoToLine,
+        Self::NextProblem,
         Self::Undo,
         Self::QuickFix,
+        Self::Shortcuts,
         Self::StartService,
     ];
 
@@ -122,4 +197,39 @@ impl Command {
 /// The command whose shortcut was pressed this frame, consuming the key press.
 pub fn pressed(input: &mut egui::InputState) -> Option<Command> {
     Command::KEYBOARD_ORDER.into_iter().find(|c| c.shortcuts().iter().any(|s| input.consume_shortcut(s)))
+}
+
+/// Keys of the editor itself, for the shortcuts list.
+pub const EDITOR_KEYS: [(&str, &str); 6] = [
+    ("Ctrl+Space", "Completion: sections, keys (required ones first), values"),
+    ("Enter / Tab", "Accept the selected completion"),
+    ("Esc", "Close completion or the find bar"),
+    ("Enter / Shift+Enter in Find", "Next / previous match (the text is never edited)"),
+    ("Ctrl+C / Ctrl+V / Ctrl+X", "Copy, paste and cut with the system clipboard"),
+    ("Ctrl+A", "Select all"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shortcut_is_checked_and_the_specific_ones_first() {
+        for command in Command::ALL {
+            if !command.shortcuts().is_empty() {
+                assert!(Command::KEYBOARD_ORDER.contains(&command), "{command:?} is never checked");
+            }
+        }
+        // A plain shortcut checked before a longer one with the same key would swallow it.
+        for (i, earlier) in Command::KEYBOARD_ORDER.iter().enumerate() {
+            for later in &Command::KEYBOARD_ORDER[i + 1..] {
+                for a in earlier.shortcuts() {
+                    for b in later.shortcuts() {
+                        let swallows = a.logical_key == b.logical_key && b.modifiers.matches_logically(a.modifiers);
+                        assert!(!swallows || a.modifiers == b.modifiers, "{earlier:?} swallows {later:?}");
+                    }
+                }
+            }
+        }
+    }
 }

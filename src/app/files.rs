@@ -13,20 +13,61 @@ pub fn find_default_config() -> Option<PathBuf> {
     default_config_paths().into_iter().find(|p| p.is_file())
 }
 
+/// What a file dialog gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    /// The file chosen.
+    Path(PathBuf),
+    /// The user closed the dialog.
+    Cancelled,
+    /// No dialog could be shown (a Linux desktop without xdg-desktop-portal or zenity, common over
+    /// X forwarding or VNC); the app asks for the path itself.
+    Unavailable,
+}
+
 /// Native dialogs, behind a trait so tests never open one.
 pub trait Dialogs {
     /// Asks for a config file to open.
-    fn pick_open(&self, start_dir: Option<&Path>) -> Option<PathBuf>;
+    fn pick_open(&self, start_dir: Option<&Path>) -> Picked;
     /// Asks where to save.
-    fn pick_save(&self, start_dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
+    fn pick_save(&self, start_dir: Option<&Path>, file_name: &str) -> Picked;
 }
 
 /// rfd's dialogs: the desktop portal or zenity on Linux, the common file dialog on Windows.
-/// With no dialog service at all they return `None` (the app then says so).
 pub struct NativeDialogs;
 
+/// A dialog that answers sooner than this was not shown to anyone (no person cancels that fast):
+/// rfd returns "nothing chosen" both for a cancel and when no dialog service exists.
+const QUICKEST_HUMAN_ANSWER: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Whether a native dialog can be shown at all. On Linux rfd needs the desktop portal (over the
+/// session D-Bus) or the `zenity` program.
+fn dialog_possible() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    let on_path = |tool: &str| {
+        std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+    };
+    let session_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| Path::new(&dir).join("bus").exists());
+    on_path("zenity") || session_bus
+}
+
+fn timed(pick: impl FnOnce() -> Option<PathBuf>) -> Picked {
+    if !dialog_possible() {
+        return Picked::Unavailable;
+    }
+    let started = std::time::Instant::now();
+    match pick() {
+        Some(path) => Picked::Path(path),
+        None if started.elapsed() < QUICKEST_HUMAN_ANSWER => Picked::Unavailable,
+        None => Picked::Cancelled,
+    }
+}
+
 impl Dialogs for NativeDialogs {
-    fn pick_open(&self, start_dir: Option<&Path>) -> Option<PathBuf> {
+    fn pick_open(&self, start_dir: Option<&Path>) -> Picked {
         let mut dialog = rfd::FileDialog::new()
             .set_title("Open authproxy.cfg")
             .add_filter("Proxy configuration", &["cfg"])
@@ -34,10 +75,10 @@ impl Dialogs for NativeDialogs {
         if let Some(dir) = start_dir {
             dialog = dialog.set_directory(dir);
         }
-        dialog.pick_file()
+        timed(|| dialog.pick_file())
     }
 
-    fn pick_save(&self, start_dir: Option<&Path>, file_name: &str) -> Option<PathBuf> {
+    fn pick_save(&self, start_dir: Option<&Path>, file_name: &str) -> Picked {
         let mut dialog = rfd::FileDialog::new()
             .set_title("Save authproxy.cfg as")
             .set_file_name(file_name)
@@ -45,7 +86,7 @@ impl Dialogs for NativeDialogs {
         if let Some(dir) = start_dir {
             dialog = dialog.set_directory(dir);
         }
-        dialog.save_file()
+        timed(|| dialog.save_file())
     }
 }
 

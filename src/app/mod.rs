@@ -2,11 +2,17 @@
 //! the right, a status bar below.
 //!
 //! [`AuthProxyApp::show`] draws one frame into any `Ui`, so the same code runs in the
-//! real window (eframe) and in the kittest harness.
+//! real window (eframe) and in the kittest harness. The frame's parts are in `chrome`
+//! (toolbar, status bar, find bar, banners) and `modals` (questions and prompts); what
+//! the commands do is in `actions`.
 
+mod actions;
 pub mod buffer;
 pub mod checks_ui;
+mod chrome;
 pub mod commands;
+pub mod compare;
+pub mod disk_watch;
 pub mod editor;
 pub mod files;
 pub mod find;
@@ -14,34 +20,41 @@ pub mod fonts;
 pub mod highlight;
 pub mod history;
 pub mod layout;
+mod modals;
 pub mod output;
 pub mod prefetch;
+pub mod problems;
 pub mod reveal;
 pub mod run;
 pub mod service_ui;
+pub mod settings;
+pub mod status;
+pub mod target;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
 
-use egui::{RichText, Ui, ViewportCommand};
+use egui::{Ui, ViewportCommand};
 
 use self::buffer::Buffer;
 use self::checks_ui::ChecksUi;
 use self::commands::Command;
-use self::editor::Editor;
+use self::compare::Comparison;
+use self::disk_watch::DiskWatch;
+use self::editor::{Editor, FindMarks};
 use self::files::{Dialogs, NativeDialogs, STARTER};
-use self::find::FindBar;
-use self::output::{OutputLine, OutputPanel, PanelAction, Report, Tab};
-use self::reveal::{RevealAction, Revealed};
+use self::find::{FindBar, MatchCache};
+use self::output::{OutputPanel, Report, Tab, Tabs};
+use self::problems::ProblemsView;
+use self::reveal::Revealed;
 use self::service_ui::ServiceUi;
+use self::settings::SettingsStore;
+use self::status::StatusNote;
 use self::theme::Palette;
-use crate::config::apply;
-use crate::config::file::{self, FileError};
 use crate::schema::Platform;
-use crate::secrets::{protect_all, protect_entry, Protector};
-use crate::service::monitor::Outcome;
+use crate::secrets::Protector;
 use crate::service::{NoService, ServiceControl, ServiceState};
-use crate::validate::{self, Kind, Options, Severity};
+use crate::validate::Severity;
 
 /// A question the app is waiting on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +74,29 @@ pub enum AfterSave {
     Close,
     /// Show the Open dialog.
     Open,
+    /// Ask for a path to open.
+    OpenPath,
+    /// Open this file.
+    OpenFile(PathBuf),
 }
+
+/// A prompt or view over the window, at most one at a time.
+pub enum Overlay {
+    /// The file path typed in (no file dialog, or asked for).
+    Path(modals::PathPrompt),
+    /// Go to a line number.
+    GoToLine(modals::LinePrompt),
+    /// The file on disk against the editor's text.
+    Compare(Comparison),
+    /// The keyboard shortcuts (F1).
+    Shortcuts,
+    /// The proxy's install folder.
+    InstallFolder(String),
+}
+
+/// Makes the service control of the proxy installed in a folder (`None`: the standard one),
+/// with the config it reads.
+pub type ServiceFactory = fn(Option<&Path>) -> (Box<dyn ServiceControl>, PathBuf);
 
 /// Everything the app needs from outside; tests pass their own.
 pub struct Environment {
@@ -76,6 +111,11 @@ pub struct Environment {
     pub service_config: Option<PathBuf>,
     /// Where crash reports are written; the window says so at start when the last run crashed.
     pub crash_reports: Option<PathBuf>,
+    /// The window's settings file (`None`: settings live only as long as the window).
+    pub settings_file: Option<PathBuf>,
+    /// Service control for another install folder, when the setting changes (`None`: the
+    /// setting takes effect at the next start).
+    pub service_factory: Option<ServiceFactory>,
 }
 
 impl Default for Environment {
@@ -96,8 +136,33 @@ impl Environment {
             service,
             service_config: Some(service_config),
             crash_reports: crate::crash::reports_dir(),
+            settings_file: settings::default_path(),
+            service_factory: Some(crate::service::installed_service),
         }
     }
+
+    /// Only what a test or a benchmark needs: these dialogs and DPAPI, no service, nothing kept.
+    #[must_use]
+    pub fn detached(dialogs: Box<dyn Dialogs>, protector: std::sync::Arc<dyn Protector>) -> Self {
+        Self {
+            dialogs,
+            protector,
+            service: Box::new(NoService { state: ServiceState::NotInstalled }),
+            service_config: None,
+            crash_reports: None,
+            settings_file: None,
+            service_factory: None,
+        }
+    }
+}
+
+/// The file on disk changed while the editor held unsaved changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiskChange {
+    /// Its content is different now.
+    Changed,
+    /// It is gone (deleted or moved).
+    Gone,
 }
 
 /// The app's whole state.
@@ -105,16 +170,33 @@ pub struct AuthProxyApp {
     buffer: Buffer,
     editor: Editor,
     platform: Platform,
+    /// The platform was chosen (command line or status bar), not inferred from the file.
+    platform_chosen: bool,
+    /// What the text says about its platform, and for which revision.
+    platform_evidence: Option<(u64, Option<target::Evidence>)>,
     env: Environment,
     service: ServiceUi,
     checks: ChecksUi,
     revealed: Option<Revealed>,
     output: OutputPanel,
+    problems: ProblemsView,
     find: FindBar,
-    find_status: String,
+    find_matches: MatchCache,
+    /// Whether the find field had the keyboard focus last frame (Escape takes it away first).
+    find_had_focus: bool,
     question: Option<Question>,
-    /// A note for the status bar, e.g. that no config was found.
-    status_note: String,
+    overlay: Option<Overlay>,
+    status: StatusNote,
+    settings: SettingsStore,
+    disk: Option<DiskWatch>,
+    disk_change: Option<DiskChange>,
+    /// The file could not be read after a change: look again.
+    disk_recheck: bool,
+    /// The place in the Problems list F8 last went to.
+    last_problem: Option<usize>,
+    /// The window width the panel split was last set for.
+    split_for_width: Option<f32>,
+    applied_theme: Option<settings::ThemeChoice>,
     allow_close: bool,
     title: String,
 }
@@ -122,34 +204,65 @@ pub struct AuthProxyApp {
 impl AuthProxyApp {
     /// Opens `path`, or else the proxy's default config, or else the starter document.
     #[must_use]
-    pub fn new(path: Option<&Path>, platform: Platform, mut env: Environment) -> Self {
+    pub fn new(path: Option<&Path>, platform: Platform, env: Environment) -> Self {
+        let mut app = Self::start(env, platform, true);
+        app.open_at_start(path);
+        app
+    }
+
+    /// As [`AuthProxyApp::new`], with the platform inferred from each file opened (its
+    /// `*_protected` values and paths, else its folder, else this computer's).
+    #[must_use]
+    pub fn with_inferred_platform(path: Option<&Path>, env: Environment) -> Self {
+        let mut app = Self::start(env, Platform::host(), false);
+        app.open_at_start(path);
+        app
+    }
+
+    fn start(mut env: Environment, platform: Platform, platform_chosen: bool) -> Self {
         let control = std::mem::replace(&mut env.service, Box::new(NoService { state: ServiceState::NotInstalled }));
         let service = ServiceUi::new(control, env.service_config.clone());
-        let mut app = Self {
+        let settings = SettingsStore::load(env.settings_file.clone());
+        Self {
             buffer: Buffer::untitled(STARTER),
             editor: Editor::new(),
             platform,
+            platform_chosen,
+            platform_evidence: None,
             env,
             service,
             checks: ChecksUi::default(),
             revealed: None,
             output: OutputPanel::default(),
+            problems: ProblemsView::default(),
             find: FindBar::default(),
-            find_status: String::new(),
+            find_matches: MatchCache::default(),
+            find_had_focus: false,
             question: None,
-            status_note: String::new(),
+            overlay: None,
+            status: StatusNote::default(),
+            settings,
+            disk: None,
+            disk_change: None,
+            disk_recheck: false,
+            last_problem: None,
+            split_for_width: None,
+            applied_theme: None,
             allow_close: false,
             title: String::new(),
-        };
-        let crashed = app.env.crash_reports.as_deref().and_then(crate::crash::take_unannounced);
+        }
+    }
+
+    fn open_at_start(&mut self, path: Option<&Path>) {
+        let crashed = self.env.crash_reports.as_deref().and_then(crate::crash::take_unannounced);
         match path.map(Path::to_path_buf).or_else(files::find_default_config) {
-            Some(path) => app.load(&path),
+            Some(path) => self.load(&path),
             None => {
-                app.status_note = format!(
+                self.status.set_lasting(format!(
                     "No proxy configuration found at {}; showing a starter document.",
                     files::default_config_paths().first().map(|p| p.display().to_string()).unwrap_or_default()
-                );
-                app.watch_logs();
+                ));
+                self.watch_logs();
             }
         }
         if let Some(report) = crashed {
@@ -158,10 +271,9 @@ impl AuthProxyApp {
                  files or logs. Please send it to the developers.",
                 report.display()
             );
-            app.output.message("Crash report", Some(Severity::Warning), text);
-            app.status_note = format!("The last session crashed; report at {}", report.display());
+            self.output.message("Crash report", Some(Severity::Warning), text);
+            self.status.set_lasting(format!("The last session crashed; report at {}", report.display()));
         }
-        app
     }
 
     /// The proxy service as the badge shows it.
@@ -174,13 +286,6 @@ impl AuthProxyApp {
     #[must_use]
     pub fn service_explanation(&self) -> String {
         self.service.explanation()
-    }
-
-    fn watch_logs(&mut self) {
-        let install_dir = crate::service::install_dir_for(self.buffer.path.as_deref());
-        let platform = self.platform;
-        let analysis = self.buffer.analysis(platform);
-        self.service.watch_logs(&analysis.doc, &install_dir);
     }
 
     /// The text being edited.
@@ -207,13 +312,49 @@ impl AuthProxyApp {
         self.question.as_ref()
     }
 
+    /// The prompt or view over the window, if any.
+    #[must_use]
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
+    }
+
     /// The editor (caret, completion state).
     #[must_use]
     pub fn editor(&self) -> &Editor {
         &self.editor
     }
 
-    /// Puts the caret at byte `offset` (as a click in the problems list does).
+    /// The platform whose rules apply.
+    #[must_use]
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// What happened to the file on disk while it had unsaved changes, if anything.
+    #[must_use]
+    pub fn disk_change(&self) -> Option<&DiskChange> {
+        self.disk_change.as_ref()
+    }
+
+    /// The remembered settings.
+    #[must_use]
+    pub fn settings(&self) -> &settings::Settings {
+        &self.settings.settings
+    }
+
+    /// Whether the keyboard is in the find field.
+    #[must_use]
+    pub fn find_has_focus(&self, ctx: &egui::Context) -> bool {
+        ctx.memory(|m| m.has_focus(chrome::find_field_id()))
+    }
+
+    /// Whether the keyboard is in the editor.
+    #[must_use]
+    pub fn editor_has_focus(&self, ctx: &egui::Context) -> bool {
+        ctx.memory(|m| m.has_focus(self.editor.id()))
+    }
+
+    /// Puts the caret at byte `offset` (in view, focused).
     pub fn go_to(&mut self, offset: usize) {
         self.editor.move_caret(offset.min(self.buffer.text.len()));
     }
@@ -224,16 +365,23 @@ impl AuthProxyApp {
         self.buffer.analysis(self.platform).diagnostics.clone()
     }
 
+    /// The scroll-bar marks of the last frame.
+    #[must_use]
+    pub fn scrollbar_marks(&mut self) -> Vec<(f32, Severity)> {
+        let analysis = self.buffer.analysis(self.platform);
+        self.editor.scrollbar_marks(&analysis)
+    }
+
     /// The output panel's reports.
     #[must_use]
     pub fn reports(&self) -> &[Report] {
         self.output.reports()
     }
 
-    /// The status bar's note.
+    /// The status bar's note (empty once it has expired).
     #[must_use]
     pub fn status_note(&self) -> &str {
-        &self.status_note
+        self.status.text()
     }
 
     /// The window title for the current state.
@@ -248,66 +396,37 @@ impl AuthProxyApp {
         self.load(path);
     }
 
-    fn load(&mut self, path: &Path) {
-        match file::load(path) {
-            Ok(loaded) => {
-                self.buffer = Buffer::from_file(loaded);
-                self.service.set_file(Some(path));
-                self.editor.reset();
-                self.status_note = format!("Opened {}", path.display());
-                self.watch_logs();
-            }
-            Err(e) => {
-                self.output.message(
-                    "Open",
-                    Some(Severity::Error),
-                    format!("{e}. Check the path and your access to it."),
-                );
-                self.status_note = format!("Could not open {}", path.display());
-            }
-        }
-    }
-
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut Ui) {
+        self.apply_theme(ui.ctx());
         self.service.frame(ui.ctx());
         self.checks.poll();
         for outcome in self.service.outcomes() {
             self.report_service_outcome(&outcome);
         }
+        self.watch_disk(ui.ctx());
         self.handle_close_request(ui);
-        let modal = self.question.is_some() || self.revealed.is_some();
-        let command = if modal { None } else { ui.input_mut(commands::pressed) };
+        let command = if self.dialog_showing() { None } else { ui.input_mut(commands::pressed) };
         if let Some(command) = command {
             self.run(command, ui.ctx());
+        }
+        let dialog = self.dialog_showing();
+        self.editor.behind_dialog = dialog;
+        if dialog {
+            ui.memory_mut(|m| m.surrender_focus(chrome::find_field_id()));
         }
         let palette = Palette::for_visuals(ui.visuals());
 
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        let action = egui::Panel::right("output")
-            .resizable(true)
-            .default_size(440.0)
-            .min_size(240.0)
-            .show(ui, |ui| {
-                let analysis = self.buffer.analysis(self.platform);
-                let (service, checks) = (&self.service, &mut self.checks);
-                let line_range = |line: usize| analysis.doc.lines.get(line).map(|l| l.content);
-                self.output.show(
-                    ui,
-                    &analysis,
-                    &palette,
-                    |ui| service.log_tab(ui, &palette),
-                    |ui| checks.show(ui, &palette, line_range),
-                )
-            })
-            .inner;
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, &palette));
+        let action = self.right_panel(ui, &palette);
         // Before the editor can change the text this frame: the action's finding index is of the
         // analysis the panel showed.
         if let Some(action) = action {
-            self.panel_action(action);
+            self.panel_action(action, ui.ctx());
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            self.banners(ui, &palette);
             if self.find.open {
                 self.find_bar(ui);
             }
@@ -318,11 +437,77 @@ impl AuthProxyApp {
             let analysis = self.buffer.analysis(self.platform);
             self.editor.show_completion(ui, &mut self.buffer, &analysis, self.platform);
             let analysis = self.buffer.analysis(self.platform);
-            self.editor.decorate(ui, &self.buffer.text, &analysis, &palette);
+            let all = if self.find.open {
+                self.find_matches.get(self.buffer.revision, &self.buffer.text, &self.find.query, self.find.options())
+            } else {
+                &[]
+            };
+            let selection = self.editor.selection.clone();
+            let current = selection.as_ref().filter(|s| all.binary_search_by_key(&s.start, |m| m.start).is_ok());
+            let marks = FindMarks { all, current };
+            self.editor.decorate(ui, &self.buffer.text, &analysis, &palette, marks);
         });
         self.questions(ui.ctx());
+        self.overlays(ui.ctx(), &palette);
         self.reveal_dialog(ui.ctx());
         self.update_title(ui.ctx());
+        self.settings.save_if_changed();
+        if let Some(left) = self.status.time_left() {
+            ui.ctx().request_repaint_after(left);
+        }
+    }
+
+    /// The right-hand panel, as wide as the user left it (a share of the window, so it grows
+    /// with the window).
+    fn right_panel(&mut self, ui: &mut Ui, palette: &Palette) -> Option<output::PanelAction> {
+        let window = ui.available_width().max(400.0);
+        let share = self.settings.settings.panel_share.unwrap_or(DEFAULT_PANEL_SHARE).clamp(0.15, 0.75);
+        let mut panel = egui::Panel::right("output").resizable(true).min_size(260.0).max_size(window * 0.75);
+        if self.split_for_width != Some(window) {
+            // A new window size: the panel keeps its share of it.
+            panel = panel.exact_size(share * window);
+            self.split_for_width = Some(window);
+        } else {
+            panel = panel.default_size(share * window);
+        }
+        let shown = panel.show(ui, |ui| {
+            let protect = self.protect_refused();
+            let analysis = self.buffer.analysis(self.platform);
+            let (service, checks, problems) = (&self.service, &mut self.checks, &mut self.problems);
+            let line_range = |line: usize| analysis.doc.lines.get(line).map(|l| l.content);
+            let (errors, warnings, notes) = analysis.counts();
+            let tabs = Tabs {
+                problems: |ui: &mut Ui| problems.show(ui, &analysis, palette, protect.as_deref()),
+                log: |ui: &mut Ui| service.log_tab(ui, palette),
+                checks: |ui: &mut Ui| checks.show(ui, palette, line_range),
+            };
+            self.output.show(ui, errors + warnings + notes, self.buffer.revision, palette, tabs)
+        });
+        // Remembered only when the user has just dragged its edge, never when content or a
+        // narrow window pushed it.
+        let width = shown.response.rect.width();
+        let released_on_edge = ui.input(|i| i.pointer.any_released())
+            && ui.ctx().pointer_latest_pos().is_some_and(|p| (p.x - shown.response.rect.left()).abs() < 12.0);
+        if released_on_edge && self.split_for_width == Some(window) {
+            let now = width / window;
+            if (now - share).abs() > 0.01 {
+                self.settings.settings.panel_share = Some(now);
+            }
+        }
+        shown.inner
+    }
+
+    /// Whether a question, prompt or check of a protected value is over the window.
+    fn dialog_showing(&self) -> bool {
+        self.question.is_some() || self.revealed.is_some() || self.overlay.is_some()
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        let theme = self.settings.settings.theme;
+        if self.applied_theme != Some(theme) {
+            ctx.set_theme(theme.preference());
+            self.applied_theme = Some(theme);
+        }
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
@@ -341,490 +526,21 @@ impl AuthProxyApp {
         }
     }
 
-    /// Runs a command as if its button was pressed.
-    pub fn run(&mut self, command: Command, ctx: &egui::Context) {
-        match command {
-            Command::Open => self.open(),
-            Command::Save => {
-                self.save(false);
-            }
-            Command::SaveAs => {
-                self.save(true);
-            }
-            Command::Validate => self.validate_report(),
-            Command::ProtectSecrets => self.protect_secrets(),
-            Command::TestConnectivity => self.test_connectivity(ctx),
-            Command::StartService | Command::StopService | Command::RestartService => self.service(command),
-            Command::Find => {
-                self.find.open = true;
-                self.find.focus = true;
-            }
-            Command::FindNext => self.find_next(),
-            Command::Undo => {
-                if let Some(caret) = self.buffer.undo() {
-                    self.editor.move_caret(caret);
-                }
-            }
-            Command::Redo => {
-                if let Some(caret) = self.buffer.redo() {
-                    self.editor.move_caret(caret);
-                }
-            }
-            Command::QuickFix => self.quick_fix_at_caret(),
-            Command::ToggleSecrets => self.editor.reveal_secrets = !self.editor.reveal_secrets,
-            Command::RevealProtected => self.reveal_at_caret(),
-        }
-        ctx.request_repaint();
-    }
-
-    fn open(&mut self) {
-        if self.buffer.is_modified() {
-            self.question = Some(Question::Unsaved(AfterSave::Open));
-            return;
-        }
-        self.open_dialog();
-    }
-
-    fn open_dialog(&mut self) {
-        let start = self.buffer.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
-        match self.env.dialogs.pick_open(start.as_deref()) {
-            Some(path) => self.load(&path),
-            None => self.status_note = "Open cancelled (or no file dialog is available on this desktop).".to_string(),
-        }
-    }
-
-    /// Saves; with `ask` or for a new document, asks where first. Returns whether it saved.
-    fn save(&mut self, ask: bool) -> bool {
-        let path = match (&self.buffer.path, ask) {
-            (Some(path), false) => path.clone(),
-            _ => {
-                let start = self.buffer.path.as_deref().and_then(Path::parent).map(Path::to_path_buf);
-                match self.env.dialogs.pick_save(start.as_deref(), "authproxy.cfg") {
-                    Some(path) => path,
-                    None => {
-                        self.status_note =
-                            "Save cancelled (or no file dialog is available on this desktop).".to_string();
-                        return false;
-                    }
-                }
-            }
-        };
-        let expected = if Some(&path) == self.buffer.path.as_ref() {
-            self.buffer.on_disk.clone()
-        } else {
-            std::fs::read(&path).ok()
-        };
-        self.write(&path, expected.as_deref())
-    }
-
-    fn write(&mut self, path: &Path, expected: Option<&[u8]>) -> bool {
-        let backup = match expected {
-            Some(previous) => {
-                crate::secrets::backup_without_plaintext(previous, &self.buffer.text, &*self.env.protector)
-            }
-            None => file::Backup::Previous,
-        };
-        match file::save(path, &self.buffer.text, self.buffer.encoding, expected, backup) {
-            Ok(saved) => {
-                self.service.set_file(Some(path));
-                let note = match &saved.backup {
-                    Some(backup) => format!("Saved {} (previous version kept as {})", path.display(), backup.display()),
-                    None => format!("Saved {}", path.display()),
-                };
-                self.buffer.mark_saved(path.to_path_buf(), saved.bytes);
-                self.status_note = note;
-                true
-            }
-            Err(FileError::ChangedOnDisk { path }) => {
-                self.question = Some(Question::ChangedOnDisk(path));
-                false
-            }
-            Err(e) => {
-                self.output.message("Save", Some(Severity::Error), e.to_string());
-                self.status_note = "Save failed; see Output.".to_string();
-                false
-            }
-        }
-    }
-
-    fn validate_report(&mut self) {
-        let doc = crate::config::Document::parse(&self.buffer.text);
-        let protector = Some(&*self.env.protector).filter(|p| p.available());
-        let options = Options {
-            platform: Some(self.platform),
-            install_dir: self.buffer.install_dir(),
-            encoding: Some(self.buffer.encoding),
-            protector,
-            ..Options::default()
-        };
-        let diagnostics = validate::validate(&doc, &options);
-        let report = output::validation_report(&self.buffer.display_name(), &doc, &diagnostics, self.platform);
-        self.output.push(report);
-    }
-
-    fn protect_refused(&self) -> Option<String> {
-        if self.platform != Platform::Windows {
-            return Some(
-                "Protected (*_protected) values are Windows-only: the Linux proxy cannot read them. Set the target \
-                 platform to Windows in the status bar if this file is for a Windows proxy."
-                    .to_string(),
-            );
-        }
-        (!self.env.protector.available()).then(|| crate::secrets::ProtectError::Unavailable.to_string())
-    }
-
-    fn protect_secrets(&mut self) {
-        if let Some(why) = self.protect_refused() {
-            self.output.message("Protect secrets", Some(Severity::Warning), why);
-            return;
-        }
-        let doc = crate::config::Document::parse(&self.buffer.text);
-        let (edits, refused) = protect_all(&doc, &*self.env.protector);
-        let mut lines = Vec::new();
-        if !edits.is_empty() {
-            match apply(&self.buffer.text, &edits) {
-                Ok(text) => {
-                    self.buffer.replace_all(text);
-                    lines.push(OutputLine::plain(format!(
-                        "Protected {} secret(s) with DPAPI. Save to keep them.",
-                        edits.len()
-                    )));
-                }
-                Err(e) => lines.push(OutputLine { severity: Some(Severity::Error), text: e.to_string(), jump: None }),
-            }
-        }
-        for (found, why) in refused {
-            lines.push(OutputLine {
-                severity: Some(Severity::Warning),
-                text: format!("[{}] {}", found.section_name, why),
-                jump: None,
-            });
-        }
-        if lines.is_empty() {
-            lines.push(OutputLine::plain("No plaintext secrets to protect."));
-        }
-        self.output.push(Report { title: "Protect secrets".to_string(), lines });
-    }
-
-    fn protect_one(&mut self, diagnostic: usize) {
-        if let Some(why) = self.protect_refused() {
-            self.output.message("Protect", Some(Severity::Warning), why);
-            return;
-        }
+    fn watch_logs(&mut self) {
+        let install_dir = crate::service::install_dir_for(self.buffer.path.as_deref());
         let platform = self.platform;
         let analysis = self.buffer.analysis(platform);
-        let Some(d) = analysis.diagnostics.get(diagnostic) else { return };
-        let doc = &analysis.doc;
-        let found = doc.sections.iter().find_map(|s| s.entries.iter().find(|e| e.key_range == d.range).map(|e| (s, e)));
-        let Some((section, entry)) = found else { return };
-        let result = protect_entry(doc, section, entry, &*self.env.protector);
-        match result.map(|edit| apply(&self.buffer.text, &[edit])) {
-            Ok(Ok(text)) => {
-                self.buffer.replace_all(text);
-                self.status_note = "Protected with DPAPI. Save to keep it.".to_string();
-            }
-            Ok(Err(e)) => self.output.message("Protect", Some(Severity::Error), e.to_string()),
-            Err(why) => self.output.message("Protect", Some(Severity::Warning), why.to_string()),
-        }
+        self.service.watch_logs(&analysis.doc, &install_dir);
     }
+}
 
-    fn reveal_at_caret(&mut self) {
-        let platform = self.platform;
-        let caret = self.editor.caret;
-        let analysis = self.buffer.analysis(platform);
-        let line = analysis.doc.line_index.line_of(caret.min(self.buffer.text.len()));
-        match reveal::reveal(&analysis.doc, line, &*self.env.protector) {
-            Ok(revealed) => self.revealed = Some(revealed),
-            Err(why) => self.output.message(Command::RevealProtected.label(), Some(Severity::Warning), why),
-        }
-    }
+/// The right-hand panel's share of the window until the user drags it.
+const DEFAULT_PANEL_SHARE: f32 = 0.36;
 
-    /// Whether a decrypted protected value is on screen (masked or not).
+impl AuthProxyApp {
+    /// Which tab of the right-hand panel shows.
     #[must_use]
-    pub fn revealing(&self) -> bool {
-        self.revealed.is_some()
-    }
-
-    fn reveal_dialog(&mut self, ctx: &egui::Context) {
-        let Some(revealed) = &mut self.revealed else { return };
-        let mut action = RevealAction::None;
-        egui::Modal::new(egui::Id::unique("reveal-protected")).show(ctx, |ui| {
-            ui.set_max_width(460.0);
-            action = revealed.show(ui);
-        });
-        if action == RevealAction::Close {
-            self.revealed = None;
-        }
-    }
-
-    fn test_connectivity(&mut self, ctx: &egui::Context) {
-        let analysis = self.buffer.analysis(self.platform);
-        match self.checks.start(&analysis.doc, self.buffer.path.as_deref(), self.env.protector.clone(), ctx) {
-            Ok(count) => {
-                let text =
-                    format!("Testing {count} host(s) at once; each result appears in the Connectivity tab as it ends.");
-                self.output.message("Test connectivity", None, text);
-                self.output.tab = Tab::Connectivity;
-            }
-            Err(why) => self.output.message("Test connectivity", Some(Severity::Info), why),
-        }
-    }
-
-    fn service(&mut self, command: Command) {
-        if !self.service.enabled(command) {
-            self.output.message(command.label(), Some(Severity::Info), self.service.explanation());
-            return;
-        }
-        if command != Command::StopService {
-            let errors = self.errors_for_start();
-            if errors > 0 {
-                self.question = Some(Question::StartWithErrors(command, errors));
-                return;
-            }
-        }
-        self.service.request(command);
-        self.status_note = format!("Service: {} requested…", command.label().to_lowercase());
-    }
-
-    /// Validates the file as the service will read it; the report goes to the Output tab.
-    fn errors_for_start(&mut self) -> usize {
-        self.validate_report();
-        let platform = self.platform;
-        let analysis = self.buffer.analysis(platform);
-        analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
-    }
-
-    fn report_service_outcome(&mut self, outcome: &Outcome) {
-        let title = format!("Service {}", outcome.request.verb());
-        match &outcome.result {
-            Ok(()) => {
-                let text = format!("Done: the service is {}. {}", outcome.state.badge(), outcome.state.advice());
-                self.output.message(&title, None, text);
-            }
-            Err(e) => self.output.message(&title, Some(Severity::Error), e.to_string()),
-        }
-        self.status_note = format!("Service {}", outcome.state.badge());
-        if matches!(
-            outcome.request,
-            crate::service::monitor::Request::Start | crate::service::monitor::Request::Restart
-        ) {
-            self.output.tab = Tab::Log;
-        }
-    }
-
-    fn apply_fix(&mut self, diagnostic: usize) {
-        let platform = self.platform;
-        let analysis = self.buffer.analysis(platform);
-        let Some(fix) = analysis.diagnostics.get(diagnostic).and_then(|d| d.fix.clone()) else { return };
-        match apply(&self.buffer.text, &fix.edits) {
-            Ok(text) => {
-                let caret = fix.edits.first().map_or(0, |e| e.range.start + e.insert.len());
-                self.buffer.replace_all(text);
-                self.editor.move_caret(caret);
-                self.status_note = format!("Applied: {}", fix.title);
-            }
-            Err(e) => self.output.message("Quick fix", Some(Severity::Error), e.to_string()),
-        }
-    }
-
-    fn quick_fix_at_caret(&mut self) {
-        let caret = self.editor.caret;
-        let platform = self.platform;
-        let analysis = self.buffer.analysis(platform);
-        let line = analysis.doc.line_index.line_of(caret.min(self.buffer.text.len()));
-        let index = analysis.diagnostics.iter().position(|d| {
-            (d.fix.is_some() || d.kind == Kind::PlaintextSecret)
-                && analysis.doc.line_index.line_of(d.range.start) == line
-        });
-        match index {
-            Some(i) if analysis.diagnostics[i].fix.is_some() => self.apply_fix(i),
-            Some(i) => self.protect_one(i),
-            None => self.status_note = "No quick fix on this line.".to_string(),
-        }
-    }
-
-    fn panel_action(&mut self, action: PanelAction) {
-        match action {
-            PanelAction::Jump(range) => self.editor.select(range.start..range.end),
-            PanelAction::ApplyFix(i) => self.apply_fix(i),
-            PanelAction::Protect(i) => self.protect_one(i),
-        }
-    }
-
-    fn toolbar(&mut self, ui: &mut Ui) {
-        let ctx = ui.ctx().clone();
-        let mut clicked = None;
-        ui.horizontal_wrapped(|ui| {
-            for command in [Command::Open, Command::Save, Command::SaveAs] {
-                if ui.button(command.label()).on_hover_text(command.hint(&ctx)).clicked() {
-                    clicked = Some(command);
-                }
-            }
-            ui.separator();
-            for command in [Command::Validate, Command::ProtectSecrets] {
-                if ui.button(command.label()).on_hover_text(command.hint(&ctx)).clicked() {
-                    clicked = Some(command);
-                }
-            }
-            let label = if self.checks.running() { "Testing…" } else { Command::TestConnectivity.label() };
-            let checks = ui.add_enabled(!self.checks.running(), egui::Button::new(label));
-            if checks.on_hover_text(Command::TestConnectivity.hint(&ctx)).clicked() {
-                clicked = Some(Command::TestConnectivity);
-            }
-            ui.separator();
-            if let Some(command) = self.service.toolbar(ui) {
-                clicked = Some(command);
-            }
-        });
-        if let Some(command) = clicked {
-            self.run(command, &ctx);
-        }
-    }
-
-    fn status_bar(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let path =
-                self.buffer.path.as_ref().map_or_else(|| "(not saved yet)".to_string(), |p| p.display().to_string());
-            ui.label(path);
-            ui.separator();
-            let before = self.platform;
-            let label = ui.label("Target:");
-            egui::ComboBox::from_id_salt("platform")
-                .selected_text(self.platform.as_str())
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.platform, Platform::Windows, "windows");
-                    ui.selectable_value(&mut self.platform, Platform::Linux, "linux");
-                })
-                .response
-                .on_hover_text("Whose rules to validate with: the Windows or the Linux proxy's")
-                .labelled_by(label.id);
-            if before != self.platform {
-                self.buffer.invalidate();
-            }
-            ui.separator();
-            let caret = self.editor.caret.min(self.buffer.text.len());
-            let at = self.buffer.analysis(self.platform).doc.line_col(caret);
-            ui.label(format!("Ln {}, Col {}", at.line, at.column));
-            ui.separator();
-            ui.label(if self.buffer.is_modified() { "Modified" } else { "Saved" });
-            ui.separator();
-            ui.label(format!("Service: {}", self.service.shown_state().badge()))
-                .on_hover_text(self.service.explanation());
-            if !self.status_note.is_empty() {
-                ui.separator();
-                ui.label(RichText::new(&self.status_note).weak());
-            }
-        });
-    }
-
-    fn find_bar(&mut self, ui: &mut Ui) {
-        let mut go = false;
-        ui.horizontal(|ui| {
-            ui.label("Find:");
-            let response =
-                ui.add(egui::TextEdit::singleline(&mut self.find.query).hint_text("text to find").desired_width(240.0));
-            if std::mem::take(&mut self.find.focus) {
-                response.request_focus();
-            }
-            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                go = true;
-                response.request_focus();
-            }
-            if ui.button("Next").clicked() {
-                go = true;
-            }
-            if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                self.find.open = false;
-            }
-            ui.label(&self.find_status);
-        });
-        if go {
-            self.find_next();
-        }
-    }
-
-    fn find_next(&mut self) {
-        let from = self.editor.selection.as_ref().map_or(self.editor.caret, |s| s.end);
-        match find::next_match(&self.buffer.text, &self.find.query, from) {
-            Some((range, n, total)) => {
-                self.editor.select(range);
-                self.find_status = format!("{n} of {total} (F3: next)");
-            }
-            None => self.find_status = "No matches".to_string(),
-        }
-    }
-
-    fn questions(&mut self, ctx: &egui::Context) {
-        let Some(question) = self.question.clone() else { return };
-        let mut answer = None;
-        egui::Modal::new(egui::Id::unique("question")).show(ctx, |ui| {
-            ui.set_max_width(460.0);
-            match &question {
-                Question::Unsaved(_) => {
-                    ui.heading("Unsaved changes");
-                    ui.label(format!("{} has changes that are not saved.", self.buffer.display_name()));
-                    ui.horizontal(|ui| {
-                        for choice in ["Save", "Discard", "Cancel"] {
-                            if ui.button(choice).clicked() {
-                                answer = Some(choice);
-                            }
-                        }
-                    });
-                }
-                Question::StartWithErrors(command, errors) => {
-                    ui.heading(format!("{} the service?", command.label()));
-                    ui.label(format!(
-                        "The config has {errors} error(s) (see Output). The proxy may refuse to start or run \
-                         without the sections that are wrong."
-                    ));
-                    ui.horizontal(|ui| {
-                        for choice in [command.label(), "Cancel"] {
-                            if ui.button(choice).clicked() {
-                                answer = Some(choice);
-                            }
-                        }
-                    });
-                }
-                Question::ChangedOnDisk(path) => {
-                    ui.heading("File changed on disk");
-                    ui.label(format!(
-                        "{} was changed by another program since it was opened. Nothing was written.",
-                        path.display()
-                    ));
-                    ui.horizontal(|ui| {
-                        for choice in ["Reload", "Overwrite", "Cancel"] {
-                            if ui.button(choice).clicked() {
-                                answer = Some(choice);
-                            }
-                        }
-                    });
-                }
-            }
-        });
-        let Some(answer) = answer else { return };
-        self.question = None;
-        match (question, answer) {
-            (Question::Unsaved(then), "Save") if self.save(false) => self.after_save(then, ctx),
-            (Question::Unsaved(then), "Discard") => self.after_save(then, ctx),
-            (Question::ChangedOnDisk(path), "Reload") => self.load(&path),
-            (Question::StartWithErrors(command, _), choice) if choice == command.label() => {
-                self.service.request(command);
-            }
-            (Question::ChangedOnDisk(path), "Overwrite") => {
-                let current = std::fs::read(&path).ok();
-                self.write(&path, current.as_deref());
-            }
-            _ => {}
-        }
-    }
-
-    fn after_save(&mut self, then: AfterSave, ctx: &egui::Context) {
-        match then {
-            AfterSave::Close => {
-                self.allow_close = true;
-                ctx.send_viewport_cmd(ViewportCommand::Close);
-            }
-            AfterSave::Open => self.open_dialog(),
-        }
+    pub fn tab(&self) -> Tab {
+        self.output.tab
     }
 }

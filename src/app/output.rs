@@ -5,12 +5,11 @@
 
 use egui::{RichText, Ui};
 
-use super::buffer::Analysis;
 use super::theme::Palette;
 use crate::config::Document;
 use crate::schema::Platform;
 use crate::text::TextRange;
-use crate::validate::{render, Diagnostic, Kind, Severity};
+use crate::validate::{render, Diagnostic, Severity};
 
 /// Which tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +50,27 @@ pub struct Report {
     pub title: String,
     /// The body.
     pub lines: Vec<OutputLine>,
+    /// The text revision it describes, when it describes the text (Validate).
+    pub revision: Option<u64>,
+}
+
+impl Report {
+    /// A report that does not describe a revision of the text.
+    #[must_use]
+    pub fn new(title: impl Into<String>, lines: Vec<OutputLine>) -> Self {
+        Self { title: title.into(), lines, revision: None }
+    }
+
+    /// The report as plain text, for the clipboard.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut text = format!("{}\n", self.title);
+        for line in &self.lines {
+            text.push_str(&line.text);
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// What the user asked for in the panel.
@@ -62,6 +82,18 @@ pub enum PanelAction {
     ApplyFix(usize),
     /// Protect the plaintext secret this finding is about.
     Protect(usize),
+    /// Copy what the tab shows to the clipboard.
+    CopyReport,
+}
+
+/// How the panel draws the tabs that are not its own.
+pub struct Tabs<P, L, C> {
+    /// The Problems tab.
+    pub problems: P,
+    /// The Log tab.
+    pub log: L,
+    /// The Connectivity tab.
+    pub checks: C,
 }
 
 /// The panel's state.
@@ -92,10 +124,7 @@ impl OutputPanel {
 
     /// Adds a one-line message.
     pub fn message(&mut self, title: &str, severity: Option<Severity>, text: impl Into<String>) {
-        self.push(Report {
-            title: title.to_string(),
-            lines: vec![OutputLine { severity, text: text.into(), jump: None }],
-        });
+        self.push(Report::new(title, vec![OutputLine { severity, text: text.into(), jump: None }]));
     }
 
     /// The reports, oldest first.
@@ -104,35 +133,55 @@ impl OutputPanel {
         &self.reports
     }
 
-    /// Draws the panel; `log_tab` draws the Log tab, `checks_tab` the Connectivity tab.
+    /// Another file was opened: reports about the text are marked outdated and lose their links.
+    pub fn forget_text(&mut self) {
+        for report in self.reports.iter_mut().filter(|r| r.revision.is_some()) {
+            report.revision = Some(u64::MAX);
+            for line in &mut report.lines {
+                line.jump = None;
+            }
+        }
+    }
+
+    /// The newest report.
+    #[must_use]
+    pub fn last(&self) -> Option<&Report> {
+        self.reports.last()
+    }
+
+    /// Draws the panel: the tab strip, then the tab. `problems_tab`, `log_tab` and `checks_tab`
+    /// draw those tabs; `revision` is the text's, to mark reports made for older text.
     pub fn show(
         &mut self,
         ui: &mut Ui,
-        analysis: &Analysis,
+        problem_count: usize,
+        revision: u64,
         palette: &Palette,
-        log_tab: impl FnOnce(&mut Ui),
-        checks_tab: impl FnOnce(&mut Ui) -> Option<PanelAction>,
+        tabs: Tabs<
+            impl FnOnce(&mut Ui) -> Option<PanelAction>,
+            impl FnOnce(&mut Ui),
+            impl FnOnce(&mut Ui) -> Option<PanelAction>,
+        >,
     ) -> Option<PanelAction> {
-        let (errors, warnings, notes) = analysis.counts();
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.tab, Tab::Problems, format!("Problems ({})", errors + warnings + notes));
+            ui.selectable_value(&mut self.tab, Tab::Problems, format!("Problems ({problem_count})"));
             ui.selectable_value(&mut self.tab, Tab::Output, "Output");
             ui.selectable_value(&mut self.tab, Tab::Connectivity, "Connectivity");
             ui.selectable_value(&mut self.tab, Tab::Log, "Log");
         });
         ui.separator();
         match self.tab {
-            Tab::Problems => problems(ui, analysis, palette, (errors, warnings, notes)),
-            Tab::Output => self.output(ui, palette),
+            Tab::Problems => (tabs.problems)(ui),
+            Tab::Output => self.output(ui, palette, revision),
             Tab::Log => {
-                log_tab(ui);
+                (tabs.log)(ui);
                 None
             }
-            Tab::Connectivity => checks_tab(ui),
+            Tab::Connectivity => (tabs.checks)(ui),
         }
     }
 
-    fn output(&self, ui: &mut Ui, palette: &Palette) -> Option<PanelAction> {
+    fn output(&self, ui: &mut Ui, palette: &Palette, revision: u64) -> Option<PanelAction> {
         let mut action = None;
         if self.reports.is_empty() {
             ui.label(RichText::new("Press Validate (F5) to check the whole file the way the proxy will.").weak());
@@ -142,7 +191,14 @@ impl OutputPanel {
             |ui| {
                 for report in &self.reports {
                     ui.add_space(4.0);
-                    ui.label(RichText::new(&report.title).strong());
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(&report.title).strong());
+                        if report.revision.is_some_and(|r| r != revision) {
+                            ui.label(
+                                RichText::new("outdated: the text changed since; press F5").color(palette.warning),
+                            );
+                        }
+                    });
                     for line in &report.lines {
                         let mut text = RichText::new(&line.text).monospace();
                         if let Some(severity) = line.severity {
@@ -150,12 +206,13 @@ impl OutputPanel {
                         }
                         match line.jump {
                             Some(range) => {
-                                if ui.selectable_label(false, text).on_hover_text("Go to this line").clicked() {
+                                let row = egui::Button::selectable(false, text).wrap_mode(egui::TextWrapMode::Wrap);
+                                if ui.add(row).on_hover_text("Go to this line").clicked() {
                                     action = Some(PanelAction::Jump(range));
                                 }
                             }
                             None => {
-                                ui.label(text);
+                                ui.add(egui::Label::new(text).wrap());
                             }
                         }
                     }
@@ -164,50 +221,6 @@ impl OutputPanel {
         );
         action
     }
-}
-
-fn problems(ui: &mut Ui, analysis: &Analysis, palette: &Palette, counts: (usize, usize, usize)) -> Option<PanelAction> {
-    let (errors, warnings, notes) = counts;
-    ui.label(format!("{errors} error(s), {warnings} warning(s), {notes} note(s)"));
-    let mut action = None;
-    // One row per finding, so only the visible rows are laid out however many there are.
-    let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
-    egui::ScrollArea::vertical().id_salt("problems-scroll").auto_shrink([false, false]).show_rows(
-        ui,
-        row_height,
-        analysis.diagnostics.len(),
-        |ui, rows| {
-            for i in rows {
-                let Some(d) = analysis.diagnostics.get(i) else { continue };
-                let at = analysis.doc.line_col(d.range.start);
-                ui.horizontal(|ui| {
-                    if let Some(fix) = &d.fix {
-                        if ui.small_button("Fix").on_hover_text(&fix.title).clicked() {
-                            action = Some(PanelAction::ApplyFix(i));
-                        }
-                    } else if d.kind == Kind::PlaintextSecret
-                        && ui.small_button("Protect").on_hover_text("Encrypt it with DPAPI").clicked()
-                    {
-                        action = Some(PanelAction::Protect(i));
-                    }
-                    let text = RichText::new(format!(
-                        "{}:{} {}: {} [{}]",
-                        at.line,
-                        at.column,
-                        d.severity.as_str(),
-                        d.message,
-                        d.kind.name()
-                    ))
-                    .color(palette.severity(d.severity));
-                    let row = egui::Button::selectable(false, text).wrap_mode(egui::TextWrapMode::Truncate);
-                    if ui.add(row).on_hover_text(&d.message).clicked() {
-                        action = Some(PanelAction::Jump(d.range));
-                    }
-                });
-            }
-        },
-    );
-    action
 }
 
 /// The Validate report: a summary, then the findings grouped by section in file order.
@@ -222,7 +235,7 @@ pub fn validation_report(name: &str, doc: &Document, diagnostics: &[Diagnostic],
         platform.as_str()
     ))];
     if diagnostics.is_empty() {
-        lines.push(OutputLine::plain("No problems found: the proxy will accept this file."));
+        lines.push(OutputLine::plain("No problems — Duo's checker would accept this file."));
     }
     let mut groups: Vec<(Option<&str>, Vec<&Diagnostic>)> = Vec::new();
     for d in diagnostics {
@@ -246,7 +259,7 @@ pub fn validation_report(name: &str, doc: &Document, diagnostics: &[Diagnostic],
             });
         }
     }
-    Report { title: format!("Validate {name}"), lines }
+    Report::new(format!("Validate {name}"), lines)
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ pub struct LaunchOptions {
     pub config: Option<PathBuf>,
     /// The proxy's install folder, when the user named one (default: the standard install).
     pub install_dir: Option<PathBuf>,
-    /// Whose semantics to validate with.
-    pub platform: Platform,
+    /// Whose semantics to validate with (`None`: inferred from each file opened).
+    pub platform: Option<Platform>,
     /// Which renderer.
     pub renderer: RendererChoice,
     /// Print the time to the first frame and exit (for measuring startup).
@@ -102,14 +102,20 @@ pub fn run(options: &LaunchOptions) -> Result<(), String> {
         RendererChoice::Glow => &[eframe::Renderer::Glow],
     };
     let mut errors = Vec::new();
-    // With --install-dir alone, the window opens that install's config.
+    // The install folder of the command line, else the one set in the window.
+    let saved = super::settings::SettingsStore::load(super::settings::default_path()).settings;
+    let install_dir = options.install_dir.clone().or(saved.install_dir);
+    // With an install folder alone, the window opens that install's config.
     let config = options.config.clone().or_else(|| {
-        let dir = options.install_dir.as_deref()?;
+        let dir = install_dir.as_deref()?;
         Some(crate::service::installed_config(dir)).filter(|c| c.is_file())
     });
     for &renderer in renderers {
-        let env = Environment::installed(options.install_dir.as_deref());
-        let app = AuthProxyApp::new(config.as_deref(), options.platform, env);
+        let env = Environment::installed(install_dir.as_deref());
+        let app = match options.platform {
+            Some(platform) => AuthProxyApp::new(config.as_deref(), platform, env),
+            None => AuthProxyApp::with_inferred_platform(config.as_deref(), env),
+        };
         let probe = options.exit_after_first_frame.then_some(options.started);
         let result = eframe::run_native(
             "authproxy-manager",

@@ -40,6 +40,20 @@ impl ServiceUi {
         Self { monitor, logs: None, context, service_config, off_for_file: None }
     }
 
+    /// Watches `control` instead, which runs the proxy that reads `service_config` (another
+    /// install folder was chosen).
+    pub fn replace(&mut self, control: Box<dyn ServiceControl>, service_config: Option<PathBuf>) {
+        let on_change = Arc::clone(&self.context);
+        self.monitor = ServiceMonitor::spawn(control, POLL_INTERVAL, move || repaint(&on_change));
+        self.service_config = service_config;
+    }
+
+    /// The window's context once a frame has run, for repaints asked from other threads.
+    #[must_use]
+    pub fn context(&self) -> Arc<OnceLock<egui::Context>> {
+        Arc::clone(&self.context)
+    }
+
     /// The file now being edited: the buttons work only for the config the service reads.
     pub fn set_file(&mut self, file: Option<&Path>) {
         self.off_for_file = match (&self.service_config, file) {
@@ -166,6 +180,14 @@ impl ServiceUi {
             ui.label(RichText::new("No log folder is known for this file.").weak());
             return;
         };
+        if !tail.dir().is_dir() {
+            ui.label(format!(
+                "There is no proxy log folder at {}. The Duo Authentication Proxy does not seem to be installed \
+                 on this computer, or [main] log_dir points somewhere else.",
+                tail.dir().display()
+            ));
+            return;
+        }
         ui.label(RichText::new(format!("Logs in {}", tail.dir().display())).weak());
         if let Some(problem) = tail.watch_problem() {
             ui.label(RichText::new(problem).weak());

@@ -22,6 +22,12 @@ pub struct Palette {
     pub info: Color32,
     /// The block drawn over a masked secret.
     pub secret_mask: Color32,
+    /// Behind each match of Find.
+    pub find_match: Color32,
+    /// Behind the match Find is on.
+    pub find_current: Color32,
+    /// Text added in a comparison.
+    pub added: Color32,
 }
 
 impl Palette {
@@ -37,6 +43,9 @@ impl Palette {
                 warning: Color32::from_rgb(0xe5, 0xc0, 0x3d),
                 info: Color32::from_rgb(0x4f, 0xa6, 0xed),
                 secret_mask: Color32::from_rgb(0x4a, 0x4a, 0x55),
+                find_match: Color32::from_rgba_unmultiplied(0xe5, 0xc0, 0x3d, 0x40),
+                find_current: Color32::from_rgba_unmultiplied(0xe5, 0xc0, 0x3d, 0x90),
+                added: Color32::from_rgb(0x6a, 0xc4, 0x6a),
             }
         } else {
             Self {
@@ -47,6 +56,9 @@ impl Palette {
                 warning: Color32::from_rgb(0xb0, 0x80, 0x00),
                 info: Color32::from_rgb(0x03, 0x66, 0xd6),
                 secret_mask: Color32::from_rgb(0xc8, 0xc8, 0xd0),
+                find_match: Color32::from_rgba_unmultiplied(0xf2, 0xc9, 0x4c, 0x50),
+                find_current: Color32::from_rgba_unmultiplied(0xf2, 0xa9, 0x00, 0xa0),
+                added: Color32::from_rgb(0x22, 0x86, 0x3a),
             }
         }
     }

@@ -31,7 +31,8 @@ pub struct Cli {
     /// standard install). Service control is off for a config from any other folder.
     #[arg(long, value_name = "DIR")]
     pub install_dir: Option<PathBuf>,
-    /// The desktop app: whose semantics to validate with (default: this host's).
+    /// The desktop app: whose semantics to validate with (default: what the file shows, its
+    /// `*_protected` values or paths, else its folder, else this host's).
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
     /// The desktop app: the renderer (auto tries wgpu, then OpenGL).
@@ -101,11 +102,7 @@ pub enum Format {
 /// Runs the command line; returns the process exit status.
 #[must_use]
 pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(cli.log_level)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+    init_logging(cli.log_level);
     crate::crash::install(if cli.command.is_some() {
         crate::crash::Mode::CommandLine
     } else {
@@ -131,11 +128,10 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
             let options = crate::app::run::LaunchOptions {
                 config: cli.config,
                 install_dir: cli.install_dir,
-                platform: match cli.platform {
-                    Some(PlatformArg::Windows) => Platform::Windows,
-                    Some(PlatformArg::Linux) => Platform::Linux,
-                    None => Platform::host(),
-                },
+                platform: cli.platform.map(|p| match p {
+                    PlatformArg::Windows => Platform::Windows,
+                    PlatformArg::Linux => Platform::Linux,
+                }),
                 renderer: cli.renderer,
                 exit_after_first_frame: cli.exit_after_first_frame,
                 started,
@@ -149,6 +145,28 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
             }
         }
     }
+}
+
+/// Logs to standard error at `level`. At the default level two warnings winit prints at every
+/// start on X11 servers without XSETTINGS or a physical screen size (VNC, X forwarding, Xvfb)
+/// are left out: they say nothing an administrator can act on. `--log-level info` shows them.
+fn init_logging(level: tracing_subscriber::filter::LevelFilter) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let mut targets = Targets::new().with_default(level);
+    if level <= LevelFilter::WARN {
+        for noisy in ["winit::platform_impl::linux::x11::xdisplay", "winit::platform_impl::linux::x11::util::randr"] {
+            targets = targets.with_target(noisy, LevelFilter::ERROR.min(level));
+        }
+    }
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .finish()
+        .with(targets);
+    let _ = subscriber.try_init();
 }
 
 /// Test builds only: `AUTHPROXY_MANAGER_TEST_PANIC=cli` panics here, with a message quoting

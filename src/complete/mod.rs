@@ -1,8 +1,9 @@
 //! Completion and hover help at a caret position, from the schema table.
 //!
-//! Offers section types (with the next free number), keys the section accepts and
-//! does not have yet (with the next free index for numbered keys), enum and boolean
-//! values, and the names of existing client sections for `client=`.
+//! Offers section types (with the next free number, and their required keys), keys the
+//! section accepts and does not have yet (required ones first, with the next free index for
+//! numbered keys), enum and boolean values, and the names of existing client sections for
+//! `client=`.
 
 pub mod context;
 
@@ -12,8 +13,11 @@ pub use context::{caret_context, CaretContext};
 
 use crate::config::{Document, Section, TextEdit};
 use crate::schema::types::EnumValue;
-use crate::schema::{find_key, keys_for, role_of, KeySpec, Numbering, Platform, Role, SectionType, ValueType};
+use crate::schema::{
+    find_key, keys_for, role_of, KeySpec, Numbering, Platform, Requirement, Role, SectionType, ValueType,
+};
 use crate::text::TextRange;
+use crate::validate::{validate, Kind, Options};
 
 /// What kind of thing a completion inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +43,39 @@ pub struct Completion {
     pub edit: TextEdit,
     /// What it is.
     pub kind: CompletionKind,
+    /// A key the section must have and does not have yet.
+    pub required: bool,
+    /// What is typed already is exactly this offer (accepting it would change nothing).
+    pub exact: bool,
+    /// Where the caret goes after accepting, as a byte offset into the edit's insert (default: its end).
+    pub caret: Option<usize>,
+}
+
+/// Why completion was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// Opened by typing: offers are filtered by what is typed.
+    Typing,
+    /// Asked for (Ctrl+Space): on a value, every allowed value shows, whatever is written there.
+    Explicit,
+}
+
+impl Completion {
+    fn new(label: String, detail: String, doc: String, edit: TextEdit, kind: CompletionKind) -> Self {
+        Self { label, detail, doc, edit, kind, required: false, exact: false, caret: None }
+    }
 }
 
 /// Completions at byte `offset`, filtered by what is typed, best matches first.
 #[must_use]
 pub fn complete(doc: &Document, offset: usize, platform: Platform) -> Vec<Completion> {
+    complete_with(doc, offset, platform, Trigger::Typing)
+}
+
+/// Completions at byte `offset` for `trigger`: missing required keys first, then prefix
+/// matches, then other matches.
+#[must_use]
+pub fn complete_with(doc: &Document, offset: usize, platform: Platform, trigger: Trigger) -> Vec<Completion> {
     let context = caret_context(doc, offset);
     let typed = match &context {
         CaretContext::SectionName { prefix, .. }
@@ -52,25 +84,37 @@ pub fn complete(doc: &Document, offset: usize, platform: Platform) -> Vec<Comple
         CaretContext::Nothing => String::new(),
     };
     let mut items = match context {
-        CaretContext::SectionName { prefix, replace } => sections(doc, &prefix, replace),
+        CaretContext::SectionName { prefix, replace } => sections(doc, &prefix, replace, platform),
         CaretContext::Key { section: Some(i), prefix, replace } => {
             keys(doc, &doc.sections[i], &prefix, replace, offset)
         }
         CaretContext::Key { section: None, prefix, replace } => {
             // Before any section only a header makes sense.
-            let offers = sections(doc, prefix.trim_start_matches('['), TextRange::empty(replace.start));
+            let offers = sections(doc, prefix.trim_start_matches('['), TextRange::empty(replace.end), platform);
             offers
                 .into_iter()
                 .map(|mut c| {
-                    c.edit = TextEdit::replace(replace, format!("[{}]", c.label));
+                    let insert = format!("[{}", c.edit.insert);
+                    c.caret = c.caret.map(|at| at + 1);
+                    c.edit = TextEdit::replace(replace, insert);
                     c
                 })
                 .collect()
         }
-        CaretContext::Value { section, key, prefix, replace } => values(doc, section, &key, &prefix, replace, platform),
+        CaretContext::Value { section, key, prefix, replace } => {
+            let filter = if trigger == Trigger::Explicit { "" } else { prefix.as_str() };
+            values(doc, section, &key, filter, replace, platform)
+        }
         CaretContext::Nothing => Vec::new(),
     };
-    items.sort_by_key(|c| (rank(&c.label, &typed), c.label.clone()));
+    let typed_trimmed = typed.trim();
+    for item in &mut items {
+        // A header still lacks its `]`, so accepting it is never a no-op.
+        item.exact = item.kind != CompletionKind::Section
+            && !typed_trimmed.is_empty()
+            && item.label.eq_ignore_ascii_case(typed_trimmed);
+    }
+    items.sort_by_key(|c| (!c.required, rank(&c.label, &typed), c.label.clone()));
     items
 }
 
@@ -84,10 +128,32 @@ fn matches(label: &str, prefix: &str) -> bool {
     prefix.is_empty() || label.contains(&prefix)
 }
 
-fn sections(doc: &Document, prefix: &str, replace: TextRange) -> Vec<Completion> {
+/// The keys a new, empty `[name]` section must be given, in the order the validator asks for
+/// them (so the list is exactly what its `MissingKey` findings would name).
+#[must_use]
+pub fn required_keys(name: &str, platform: Platform) -> Vec<String> {
+    let doc = Document::parse(&format!("[{name}]\n"));
+    let options = Options { platform: Some(platform), continue_after_load_error: true, ..Options::default() };
+    let mut keys: Vec<String> = Vec::new();
+    for d in validate(&doc, &options).into_iter().filter(|d| d.kind == Kind::MissingKey) {
+        if let Some(key) = d.keys.first().filter(|k| !keys.contains(k)) {
+            keys.push(key.clone());
+        }
+    }
+    keys
+}
+
+fn sections(doc: &Document, prefix: &str, replace: TextRange, platform: Platform) -> Vec<Completion> {
     let used: BTreeSet<String> = doc.sections.iter().map(|s| s.name.to_lowercase().to_string()).collect();
-    let rest = &doc.text()[replace.end.min(doc.text().len())..];
-    let closed = rest.split('\n').next().unwrap_or("").contains(']');
+    let text = doc.text();
+    let rest = &text[replace.end.min(text.len())..];
+    let line_rest = rest.split('\n').next().unwrap_or("");
+    let closed = line_rest.contains(']');
+    // A header typed on a line of its own, at the end of the file or before another section,
+    // is a new section: it comes with its required keys.
+    let next_line = rest.split_inclusive('\n').nth(1).unwrap_or("").trim_start();
+    let new_section = !closed && line_rest.trim().is_empty() && (next_line.is_empty() || next_line.starts_with('['));
+    let eol = doc.dominant_eol();
     SectionType::ALL
         .iter()
         .filter_map(|ty| {
@@ -99,13 +165,32 @@ fn sections(doc: &Document, prefix: &str, replace: TextRange) -> Vec<Completion>
             } else {
                 (2u32..).map(|n| format!("{base}{n}")).find(|name| !used.contains(name))?
             };
-            matches(&label, prefix).then(|| Completion {
-                detail: "section".to_string(),
-                doc: ty.help().to_string(),
-                edit: TextEdit::replace(replace, if closed { label.clone() } else { format!("{label}]") }),
+            if !matches(&label, prefix) {
+                return None;
+            }
+            let required = if new_section { required_keys(&label, platform) } else { Vec::new() };
+            let mut insert = if closed { label.clone() } else { format!("{label}]") };
+            let mut caret = None;
+            for key in &required {
+                insert.push_str(eol);
+                insert.push_str(key);
+                insert.push('=');
+                caret.get_or_insert(insert.len());
+            }
+            let detail = if required.is_empty() {
+                "section".to_string()
+            } else {
+                format!("section, with its required keys: {}", required.join(", "))
+            };
+            let mut completion = Completion::new(
                 label,
-                kind: CompletionKind::Section,
-            })
+                detail,
+                ty.help().to_string(),
+                TextEdit::replace(replace, insert),
+                CompletionKind::Section,
+            );
+            completion.caret = caret;
+            Some(completion)
         })
         .collect()
 }
@@ -115,6 +200,8 @@ fn keys(doc: &Document, section: &Section, prefix: &str, replace: TextRange, off
     let present: BTreeSet<&str> = section.entries.iter().map(|e| e.name.as_str()).collect();
     let line = doc.line_index.line_of(offset);
     let has_delimiter = doc.lines.get(line).is_some_and(|l| matches!(l.kind, crate::config::LineKind::Entry { .. }));
+    let family_present =
+        |stem: &str| section.entries.iter().any(|e| find_key(ty, &e.name).is_some_and(|m| m.spec.name == stem));
     keys_for(ty)
         .filter_map(|spec| {
             let label = next_key_name(spec, section, &present)?;
@@ -122,13 +209,20 @@ fn keys(doc: &Document, section: &Section, prefix: &str, replace: TextRange, off
                 return None;
             }
             let insert = if has_delimiter { label.clone() } else { format!("{label}=") };
-            Some(Completion {
-                detail: describe(spec),
-                doc: spec.help.to_string(),
-                edit: TextEdit::replace(replace, insert),
+            let required = spec.requirement == Requirement::Required
+                && !spec.protected
+                && !family_present(spec.name)
+                && !spec.twin.is_some_and(family_present);
+            let detail = if required { format!("required · {}", describe(spec)) } else { describe(spec) };
+            let mut completion = Completion::new(
                 label,
-                kind: CompletionKind::Key,
-            })
+                detail,
+                spec.help.to_string(),
+                TextEdit::replace(replace, insert),
+                CompletionKind::Key,
+            );
+            completion.required = required;
+            Some(completion)
         })
         .collect()
 }
@@ -176,12 +270,14 @@ fn values(
     let section = &doc.sections[section];
     let Some(ty) = SectionType::from_section_name(&section.name) else { return Vec::new() };
     let Some(m) = find_key(ty, key) else { return Vec::new() };
-    let offer = |label: &str, doc_text: &str| Completion {
-        label: label.to_string(),
-        detail: key.to_string(),
-        doc: doc_text.to_string(),
-        edit: TextEdit::replace(replace, label),
-        kind: CompletionKind::Value,
+    let offer = |label: &str, doc_text: &str| {
+        Completion::new(
+            label.to_string(),
+            key.to_string(),
+            doc_text.to_string(),
+            TextEdit::replace(replace, label),
+            CompletionKind::Value,
+        )
     };
     let mut out: Vec<Completion> = match m.spec.value_type {
         ValueType::Enum(values) => values
@@ -294,6 +390,61 @@ mod tests {
             accept("[radius_server_auto]\n$0  failmod=safe", "failmode"),
             "[radius_server_auto]\n  failmode=safe"
         );
+    }
+
+    #[test]
+    fn a_new_section_comes_with_its_required_keys_and_the_caret_after_the_first() {
+        let text = "[main]\ndebug=true\n\n[radius_server_au";
+        let doc = Document::parse(text);
+        let c =
+            complete(&doc, text.len(), Platform::Linux).into_iter().find(|c| c.label == "radius_server_auto").unwrap();
+        let required = required_keys("radius_server_auto", Platform::Linux);
+        assert!(
+            ["ikey", "skey", "api_host", "radius_ip_1", "radius_secret_1"]
+                .iter()
+                .all(|k| required.contains(&k.to_string())),
+            "{required:?}"
+        );
+        let done = apply(text, std::slice::from_ref(&c.edit)).unwrap();
+        assert!(done.starts_with("[main]\ndebug=true\n\n[radius_server_auto]\nikey=\n"), "{done}");
+        let caret = c.edit.range.start + c.caret.unwrap();
+        assert_eq!(&done[..caret], "[main]\ndebug=true\n\n[radius_server_auto]\nikey=");
+        // The new section has none of the missing-key errors left.
+        let options = Options { platform: Some(Platform::Linux), ..Options::default() };
+        let missing: Vec<_> =
+            validate(&Document::parse(&done), &options).into_iter().filter(|d| d.kind == Kind::MissingKey).collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        // Renaming an existing header adds nothing.
+        assert_eq!(
+            accept("[ad_client]\nhost=a\n[ad_$0]\nhost=b\n", "ad_client2"),
+            "[ad_client]\nhost=a\n[ad_client2]\nhost=b\n"
+        );
+    }
+
+    #[test]
+    fn missing_required_keys_come_first_and_are_marked() {
+        let text = "[ad_client]\nhost=dc1\n";
+        let doc = Document::parse(text);
+        let items = complete(&doc, text.len(), Platform::Linux);
+        let first_optional = items.iter().position(|c| !c.required).unwrap();
+        assert!(first_optional > 0, "{:?}", items.iter().map(|c| &c.label).collect::<Vec<_>>());
+        assert!(items[..first_optional].iter().all(|c| c.detail.starts_with("required")));
+        assert!(items[..first_optional].iter().any(|c| c.label == "search_dn"), "search_dn is required");
+        assert!(items.iter().all(|c| !(c.required && c.label.starts_with("host"))), "host is there already");
+    }
+
+    #[test]
+    fn asked_for_on_a_written_value_every_allowed_value_shows() {
+        let text = "[radius_server_auto]\nfailmode=safe\n";
+        let doc = Document::parse(text);
+        let at = text.find("safe").unwrap() + 4;
+        let typed: Vec<_> = complete(&doc, at, Platform::Linux).into_iter().map(|c| c.label).collect();
+        assert_eq!(typed, ["safe"]);
+        let asked = complete_with(&doc, at, Platform::Linux, Trigger::Explicit);
+        assert_eq!(asked.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["safe", "secure"]);
+        assert!(asked[0].exact && !asked[1].exact);
+        let done = apply(text, std::slice::from_ref(&asked[1].edit)).unwrap();
+        assert_eq!(done, "[radius_server_auto]\nfailmode=secure\n", "the whole value is replaced");
     }
 
     #[test]

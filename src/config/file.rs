@@ -510,6 +510,42 @@ mod tests {
         }
     }
 
+    /// A POSIX ACL (a named user with read access, as `setfacl -m u:4242:r` gives) and a user
+    /// attribute go to the saved file and to its backup.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn posix_acls_and_extended_attributes_are_kept_on_the_file_and_its_backup() {
+        const ACL: &str = "system.posix_acl_access";
+        let entry = |tag: u16, perm: u16, id: u32| {
+            let mut bytes = tag.to_le_bytes().to_vec();
+            bytes.extend_from_slice(&perm.to_le_bytes());
+            bytes.extend_from_slice(&id.to_le_bytes());
+            bytes
+        };
+        // Version 2, then user::rw-, user:4242:r--, group::r--, mask::r--, other::---.
+        let mut acl = 2u32.to_le_bytes().to_vec();
+        for (tag, perm, id) in
+            [(0x01, 6, u32::MAX), (0x02, 4, 4242), (0x04, 4, u32::MAX), (0x10, 4, u32::MAX), (0x20, 0, u32::MAX)]
+        {
+            acl.extend(entry(tag, perm, id));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authproxy.cfg");
+        fs::write(&path, "[main]\n").unwrap();
+        let set = rustix::fs::setxattr(&path, ACL, &acl, rustix::fs::XattrFlags::empty());
+        assert!(set.is_ok(), "this file system takes no POSIX ACLs ({set:?}): run the tests on ext4, xfs or btrfs");
+        rustix::fs::setxattr(&path, "user.authproxy-test", b"kept", rustix::fs::XattrFlags::empty()).unwrap();
+        save(&path, "[main]\ndebug=true\n", Encoding::Utf8, Some(b"[main]\n"), Backup::Previous).unwrap();
+        for file in [path.clone(), backup_path(&path)] {
+            let mut value = vec![0u8; 256];
+            let n = rustix::fs::getxattr(&file, ACL, &mut value)
+                .unwrap_or_else(|e| panic!("{}: no ACL ({e})", file.display()));
+            assert_eq!(&value[..n], acl.as_slice(), "{}", file.display());
+            let n = rustix::fs::getxattr(&file, "user.authproxy-test", &mut value).unwrap();
+            assert_eq!(&value[..n], b"kept", "{}", file.display());
+        }
+    }
+
     /// Windows keeps a replaced file's attributes (and ACL) only through `ReplaceFileW`; a rename
     /// of the temporary file would drop them. The original becomes the backup.
     #[cfg(windows)]

@@ -20,7 +20,7 @@ pub mod tls;
 use std::time::Duration;
 
 pub use plan::{build_plan, Probe, ProbeTarget};
-pub use problem::Problem;
+pub use problem::{Problem, Service};
 pub use runner::{run, Cancel, Event};
 
 /// One step of a probe, in the order they run.

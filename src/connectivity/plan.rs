@@ -72,6 +72,19 @@ pub enum ProbeTarget {
 }
 
 impl ProbeTarget {
+    /// What kind of server this is, for advice worded for it.
+    #[must_use]
+    pub fn service(&self) -> super::problem::Service {
+        use super::problem::Service;
+        match self {
+            Self::Ldap(_) => Service::Directory,
+            Self::Duo(d) if d.proxy.is_some() => Service::DuoApiViaProxy,
+            Self::Duo(_) => Service::DuoApi,
+            Self::Radius(_) => Service::Radius,
+            Self::HttpProxy { .. } => Service::HttpProxy,
+        }
+    }
+
     /// E.g. `ldaps://dc1:636`, `https://api-x.duosecurity.com`, `radius 10.0.0.5:1812`.
     #[must_use]
     pub fn describe(&self) -> String {

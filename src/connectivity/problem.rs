@@ -4,6 +4,21 @@ use std::fmt;
 
 use super::ad_codes;
 
+/// The kind of server a probe talks to: the same failure needs different advice for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// An `[ad_client]` directory server (LDAP).
+    Directory,
+    /// Duo's API over HTTPS, directly.
+    DuoApi,
+    /// Duo's API through `[main] http_proxy_host`.
+    DuoApiViaProxy,
+    /// A `[radius_client]` RADIUS server (UDP).
+    Radius,
+    /// The `[main]` outbound HTTP proxy.
+    HttpProxy,
+}
+
 /// A failure (or warning) of one probe step.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -241,6 +256,65 @@ impl Problem {
         }
     }
 
+    /// What to do about it, worded for the kind of server that failed; the same as
+    /// [`Problem::advice`] where the kind makes no difference.
+    #[must_use]
+    pub fn advice_for(&self, service: Service) -> String {
+        let duo = matches!(service, Service::DuoApi | Service::DuoApiViaProxy);
+        match (self, service) {
+            (Self::DnsFailure { .. }, Service::DuoApi) => {
+                "check `api_host` (api-XXXXXXXX.duosecurity.com from the Duo Admin Panel) and that this machine's DNS \
+                 resolves internet names; where only a web proxy reaches the internet, set [main] http_proxy_host"
+                    .into()
+            }
+            (Self::ConnectionRefused { .. }, Service::DuoApi) => {
+                "something on the way refused HTTPS (TCP 443) to Duo: allow outbound HTTPS from this machine to \
+                 api-*.duosecurity.com in the firewall, or set [main] http_proxy_host and http_proxy_port if this \
+                 network reaches the internet only through a web proxy"
+                    .into()
+            }
+            (Self::ConnectTimeout { .. }, Service::DuoApi) => {
+                "outbound HTTPS (TCP 443) to Duo gets no answer, which is what a firewall that drops it looks like: \
+                 allow it to api-*.duosecurity.com, or set [main] http_proxy_host and http_proxy_port if this network \
+                 reaches the internet only through a web proxy"
+                    .into()
+            }
+            (
+                Self::ConnectionRefused { .. } | Self::ConnectTimeout { .. },
+                Service::DuoApiViaProxy | Service::HttpProxy,
+            ) => "the web proxy in [main] did not accept the connection: check `http_proxy_host` and \
+                 `http_proxy_port`, that the proxy runs, and that it lets this machine in"
+                .into(),
+            (Self::ResponseTimeout { .. }, _) if duo => {
+                "the connection to Duo opened but no answer came: a firewall or web proxy that inspects HTTPS may be \
+                 holding it; exempt api-*.duosecurity.com from inspection"
+                    .into()
+            }
+            (Self::TlsHandshake { .. }, _) if duo => {
+                "the TLS handshake with Duo failed: a firewall or web proxy that inspects HTTPS is the usual cause; \
+                 exempt api-*.duosecurity.com from inspection"
+                    .into()
+            }
+            (Self::UntrustedCertificate { .. }, _) if duo => {
+                "Duo's certificate arrived signed by a CA the proxy does not trust, which is what HTTPS inspection \
+                 looks like: exempt api-*.duosecurity.com from inspection, or set http_ca_certs_file to the \
+                 inspecting CA"
+                    .into()
+            }
+            (Self::ConnectionRefused { .. }, Service::Radius) => {
+                "the host answered that nothing listens on that UDP port: check `port` (usually 1812) and that the \
+                 RADIUS service runs there"
+                    .into()
+            }
+            (Self::ConnectTimeout { .. }, Service::Radius) => {
+                "the RADIUS server did not answer: check the address and `port`, that a firewall lets UDP through, \
+                 and that the server lists this machine as a client"
+                    .into()
+            }
+            _ => self.advice(),
+        }
+    }
+
     /// What to do about it.
     #[must_use]
     pub fn advice(&self) -> String {
@@ -417,5 +491,26 @@ impl fmt::Display for Problem {
             ),
             Self::Cancelled => f.write_str("cancelled"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_port_gets_advice_for_its_own_kind_of_server() {
+        let refused = Problem::ConnectionRefused { address: "host:443".into() };
+        let directory = refused.advice_for(Service::Directory);
+        assert!(directory.contains("636 ldaps"), "{directory}");
+        let duo = refused.advice_for(Service::DuoApi);
+        assert!(duo.contains("HTTPS") && duo.contains("firewall") && duo.contains("http_proxy_host"), "{duo}");
+        assert!(!duo.contains("ldaps"), "{duo}");
+        let via = refused.advice_for(Service::DuoApiViaProxy);
+        assert!(via.contains("http_proxy_port"), "{via}");
+        let radius = refused.advice_for(Service::Radius);
+        assert!(radius.contains("UDP") && !radius.contains("ldaps"), "{radius}");
+        let expired = Problem::CertificateExpired { not_after: String::new() };
+        assert_eq!(expired.advice_for(Service::DuoApi), expired.advice());
     }
 }

@@ -60,12 +60,13 @@ pub fn heading(file: &str, result: &ProbeResult) -> String {
 /// One line per step, plus what to do under each failure or warning.
 #[must_use]
 pub fn step_lines(result: &ProbeResult) -> Vec<String> {
+    let service = result.probe.target.service();
     let mut lines = Vec::new();
     for step in &result.steps {
         let (word, text, advice) = match &step.outcome {
             StepOutcome::Passed { detail } => ("ok", detail.clone(), None),
-            StepOutcome::Failed { problem } => ("FAILED", problem.to_string(), Some(problem.advice())),
-            StepOutcome::Warning { problem } => ("warning", problem.to_string(), Some(problem.advice())),
+            StepOutcome::Failed { problem } => ("FAILED", problem.to_string(), Some(problem.advice_for(service))),
+            StepOutcome::Warning { problem } => ("warning", problem.to_string(), Some(problem.advice_for(service))),
             StepOutcome::Skipped { reason } => ("skipped", reason.clone(), None),
         };
         lines.push(format!("  {word:<8}{:<15}{text}  [{}]", step.step.label(), millis(step.duration)));
@@ -124,7 +125,8 @@ pub fn json(file: &str, results: &[ProbeResult], wall: Duration) -> serde_json::
             for (step_value, step) in value["steps"].as_array_mut().into_iter().flatten().zip(&result.steps) {
                 if let StepOutcome::Failed { problem } | StepOutcome::Warning { problem } = &step.outcome {
                     step_value["outcome"]["problem"]["message"] = problem.to_string().into();
-                    step_value["outcome"]["problem"]["advice"] = problem.advice().into();
+                    step_value["outcome"]["problem"]["advice"] =
+                        problem.advice_for(result.probe.target.service()).into();
                 }
             }
         }

@@ -38,18 +38,35 @@ pub enum LineLevel {
     Normal,
 }
 
-/// The level of a line of the proxy's log (`... [duoauthproxy.lib.log#error] ...`,
-/// Python tracebacks, connectivity-tool failures).
+/// The level of a line of the proxy's log: the level it was logged at
+/// (`[duoauthproxy.lib.log#error]`, `[…#warn]`) when the line names one, else what the text
+/// says (Python tracebacks, connectivity-tool failures).
 #[must_use]
 pub fn classify(line: &str) -> LineLevel {
     let lower = line.to_ascii_lowercase();
-    let error_marks = ["#error]", "#critical]", "[error]", "[critical]", "traceback", "error:", "failed", "exception"];
+    if let Some(level) = logged_level(&lower) {
+        return level;
+    }
+    let error_marks = ["[error]", "[critical]", "traceback", "error:", "failed", "exception"];
     if error_marks.iter().any(|m| lower.contains(m)) {
         LineLevel::Error
-    } else if ["#warn]", "[warn]", "#warning]", "[warning]", "warning:"].iter().any(|m| lower.contains(m)) {
+    } else if ["[warn]", "[warning]", "warning:"].iter().any(|m| lower.contains(m)) {
         LineLevel::Warning
     } else {
         LineLevel::Normal
+    }
+}
+
+/// The level in the bracketed system field, e.g. `[duoauthproxy.lib.log#info]`.
+fn logged_level(lower: &str) -> Option<LineLevel> {
+    let start = lower.find('[')?;
+    let field = &lower[start..lower[start..].find(']').map_or(lower.len(), |end| start + end + 1)];
+    let (_, level) = field.trim_end_matches(']').rsplit_once('#')?;
+    match level {
+        "error" | "critical" | "fatal" => Some(LineLevel::Error),
+        "warn" | "warning" => Some(LineLevel::Warning),
+        "info" | "debug" | "trace" => Some(LineLevel::Normal),
+        _ => None,
     }
 }
 
@@ -291,6 +308,11 @@ mod tests {
         assert_eq!(classify("Traceback (most recent call last):"), LineLevel::Error);
         assert_eq!(classify("2026-11-29T10:00:00+0000 [duoauthproxy.lib.log#warn] slow"), LineLevel::Warning);
         assert_eq!(classify("2026-11-29T10:00:00+0000 [duoauthproxy.lib.log#info] Listening"), LineLevel::Normal);
+        // The logged level comes first: an info line that mentions a failure stays info.
+        let info = "2026-11-29T10:00:00+0000 [duoauthproxy.lib.log#info] Retrying: connection failed once";
+        assert_eq!(classify(info), LineLevel::Normal);
+        assert_eq!(classify("2026-11-29T10:00:00+0000 [-] Unhandled error: failed"), LineLevel::Error);
+        assert_eq!(classify("[ä#warn] ünïcode"), LineLevel::Warning);
     }
 
     #[test]

@@ -141,6 +141,16 @@ kinds! {
     PathNotChecked => Info,
 }
 
+impl Kind {
+    /// Whether the proxy refuses to load or start with a file that has this finding: it cannot
+    /// parse the file (duplicate keys or sections, unparsable lines), a BOM hides the first
+    /// header, several `[cloud]` sections, or no section at all.
+    #[must_use]
+    pub fn stops_the_proxy(self) -> bool {
+        matches!(self, Self::LoadError | Self::ByteOrderMark | Self::MultipleCloudSections | Self::NoSections)
+    }
+}
+
 /// A suggested repair, as text edits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {

@@ -88,6 +88,7 @@ pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
         rules::cross::check(&views, &mut out);
         rules::protected::check(&views, options, &mut out);
         rules::plaintext::check(doc, options, &mut out);
+        rules::keys::add_missing_key_fixes(doc, &mut out);
     }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.kind));
     out.dedup();

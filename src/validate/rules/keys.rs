@@ -12,7 +12,7 @@ use crate::schema::{
 use crate::text::TextRange;
 use crate::validate::similar::closest;
 use crate::validate::view::{Item, View};
-use crate::validate::{Diagnostic, Kind, Options};
+use crate::validate::{Diagnostic, Fix, Kind, Options};
 
 pub fn check(doc: &Document, view: &View<'_>, options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     let Some(ty) = view.ty else { return };
@@ -253,6 +253,21 @@ pub fn missing(view: &View<'_>, key: &str, help: &str) -> Diagnostic {
     )
     .in_section(view.name())
     .with_keys([key.to_string()])
+}
+
+/// Gives each `MissingKey` a fix that adds the key, with an empty value, at the end of its section.
+pub fn add_missing_key_fixes(doc: &Document, out: &mut [Diagnostic]) {
+    for d in out.iter_mut().filter(|d| d.kind == Kind::MissingKey && d.fix.is_none()) {
+        let Some(key) = d.keys.first() else { continue };
+        let line = doc.line_index.line_of(d.range.start.min(doc.text().len()));
+        let Some(section) = doc.section_at_line(line).map(|i| &doc.sections[i]) else { continue };
+        if section.entries.iter().any(|e| e.name == *key) {
+            continue;
+        }
+        if let Ok(edit) = doc.insert_key(section, key, "") {
+            d.fix = Some(Fix { title: format!("Add {key}"), edits: vec![edit] });
+        }
+    }
 }
 
 fn indices<'d>(view: &View<'d>, stem: &str) -> Vec<(u32, &'d Entry)> {

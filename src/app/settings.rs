@@ -1,0 +1,161 @@
+//! The window's own settings, kept between runs: recent files, the theme, the panel split and
+//! the proxy's install folder. A small JSON file in the user's config folder; a missing or
+//! damaged file gives the defaults (and is replaced at the next change), never an error.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How many recent files are kept.
+pub const RECENT_LIMIT: usize = 10;
+
+/// Light, dark, or whatever the system says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    /// Follow the system (X11 reports none, so egui's dark theme there).
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl ThemeChoice {
+    /// egui's preference for this choice.
+    #[must_use]
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            Self::System => egui::ThemePreference::System,
+            Self::Light => egui::ThemePreference::Light,
+            Self::Dark => egui::ThemePreference::Dark,
+        }
+    }
+
+    /// The menu text.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::System => "System",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+        }
+    }
+}
+
+/// What is remembered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Files opened or saved, most recent first.
+    pub recent: Vec<PathBuf>,
+    /// The theme.
+    pub theme: ThemeChoice,
+    /// The right-hand panel's share of the window's width.
+    pub panel_share: Option<f32>,
+    /// The proxy's install folder when it is not in the standard place.
+    pub install_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Puts `path` first in the recent files.
+    pub fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(RECENT_LIMIT);
+    }
+}
+
+/// The settings and the file they live in.
+#[derive(Debug)]
+pub struct SettingsStore {
+    path: Option<PathBuf>,
+    /// The current settings.
+    pub settings: Settings,
+    written: Settings,
+    /// Why the last write failed, if it did.
+    pub problem: Option<String>,
+}
+
+impl SettingsStore {
+    /// Reads `path` (`None`: kept in memory only, as in tests).
+    #[must_use]
+    pub fn load(path: Option<PathBuf>) -> Self {
+        let settings = path
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Settings>(&bytes).ok())
+            .unwrap_or_default();
+        Self { path, written: settings.clone(), settings, problem: None }
+    }
+
+    /// Writes the settings if they changed since the last write.
+    pub fn save_if_changed(&mut self) {
+        if self.settings == self.written {
+            return;
+        }
+        self.written = self.settings.clone();
+        let Some(path) = &self.path else { return };
+        self.problem =
+            write(path, &self.settings).err().map(|e| format!("settings not saved to {}: {e}", path.display()));
+        if let Some(problem) = &self.problem {
+            tracing::warn!("{problem}");
+        }
+    }
+}
+
+fn write(path: &Path, settings: &Settings) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let json = serde_json::to_vec_pretty(settings).map_err(std::io::Error::other)?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temp, &json)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Where the settings live: `%APPDATA%\authproxy-manager\settings.json` on Windows,
+/// `$XDG_CONFIG_HOME/authproxy-manager/settings.json` (else `~/.config/…`) elsewhere.
+#[must_use]
+pub fn default_path() -> Option<PathBuf> {
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
+    };
+    base.map(|b| b.join("authproxy-manager").join("settings.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_a_restart_and_a_damaged_file_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("settings.json");
+        let mut store = SettingsStore::load(Some(path.clone()));
+        assert_eq!(store.settings, Settings::default());
+        store.settings.theme = ThemeChoice::Light;
+        store.settings.panel_share = Some(0.4);
+        for n in 0..12 {
+            store.settings.remember(Path::new(&format!("/etc/cfg{n}.cfg")));
+        }
+        store.settings.remember(Path::new("/etc/cfg3.cfg"));
+        store.save_if_changed();
+        assert!(store.problem.is_none());
+        let again = SettingsStore::load(Some(path.clone()));
+        assert_eq!(again.settings.theme, ThemeChoice::Light);
+        assert_eq!(again.settings.panel_share, Some(0.4));
+        assert_eq!(again.settings.recent.len(), RECENT_LIMIT);
+        assert_eq!(again.settings.recent[0], Path::new("/etc/cfg3.cfg"));
+        assert_eq!(again.settings.recent.iter().filter(|p| p.ends_with("cfg3.cfg")).count(), 1);
+
+        std::fs::write(&path, b"{ not json").unwrap();
+        assert_eq!(SettingsStore::load(Some(path)).settings, Settings::default());
+    }
+}
