@@ -195,7 +195,6 @@ pub fn trusted_tempdir() -> tempfile::TempDir {
 }
 
 /// Calls `done` every `interval` until it returns true or `timeout` passes; its last answer.
-#[cfg(target_os = "linux")]
 pub fn wait_until(interval: std::time::Duration, timeout: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
     let deadline = std::time::Instant::now() + timeout;
     while std::time::Instant::now() < deadline {
