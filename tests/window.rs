@@ -754,10 +754,12 @@ fn f1_lists_the_shortcuts_that_have_no_button() {
 fn the_log_tab_without_a_proxy_says_so_plainly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("authproxy.cfg");
-    std::fs::write(&path, "[main]\nlog_dir=/nonexistent/duo/log\n").unwrap();
+    let missing = dir.path().join("no-such-log");
+    std::fs::write(&path, format!("[main]\nlog_dir={}\n", missing.display())).unwrap();
     let mut harness = harness(Some(&path), Platform::Linux, None);
     harness.get_by_label("Log").click();
     harness.run();
-    assert!(harness.query_by_label_contains("There is no proxy log folder at /nonexistent/duo/log").is_some());
+    let sentence = format!("There is no proxy log folder at {}", missing.display());
+    assert!(harness.query_by_label_contains(&sentence).is_some(), "{sentence}");
     assert!(harness.query_by_label_contains("os error").is_none(), "no raw watcher error");
 }
