@@ -14,7 +14,7 @@ use authproxy_manager::schema::Platform;
 use criterion::{criterion_group, criterion_main, Criterion};
 use egui::{Context, Event, Pos2, RawInput, Rect};
 
-#[path = "common/generate.rs"]
+#[path = "../crates/authproxy-core/benches/common/generate.rs"]
 mod generate;
 
 fn input(events: Vec<Event>) -> RawInput {

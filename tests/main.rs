@@ -54,7 +54,7 @@ mod xvfb_smoke;
 mod service_linux;
 
 /// Connectivity probes against real LDAP, AD, HTTPS, proxy and RADIUS servers (Linux: the
-/// servers start from ../shared/tools and a network namespace).
+/// servers start from tests/servers, plus a network namespace).
 #[cfg(target_os = "linux")]
 mod connectivity;
 

@@ -29,23 +29,34 @@ proptest! {
         }
     }
 
+    /// Each edit stays inside the part of the file it is about (the value it sets, the key it
+    /// renames, the lines it deletes, the end of the section or file it appends to): every byte
+    /// before and after that part is the same as before, and the result still parses losslessly.
     #[test]
     fn random_edits_change_only_their_range(text in document(), pick in any::<usize>(), op in 0u8..5, word in "[a-z_]{1,10}", value in "[ -~]{0,16}") {
         let doc = Document::parse(&text);
         let entries: Vec<_> = doc.sections.iter().flat_map(|s| s.entries.iter()).collect();
-        let edit: Option<TextEdit> = match op {
-            0 if !entries.is_empty() => doc.set_value(entries[pick % entries.len()], &value).ok(),
-            1 if !entries.is_empty() && !entries[pick % entries.len()].key.is_empty() => doc.rename_key(entries[pick % entries.len()], &word).ok(),
-            2 if !entries.is_empty() => Some(doc.delete_key(entries[pick % entries.len()])),
-            3 if !doc.sections.is_empty() => doc.insert_key(&doc.sections[pick % doc.sections.len()], &word, &value).ok(),
-            4 => doc.insert_section(&word, &[(word.as_str(), value.as_str())]).ok(),
+        let entry = (!entries.is_empty()).then(|| entries[pick % entries.len()]);
+        let section = (!doc.sections.is_empty()).then(|| &doc.sections[pick % doc.sections.len()]);
+        let line_end = |line: usize| doc.lines[line].eol.end;
+        // The edit, and the bytes it may touch.
+        let planned: Option<(TextEdit, std::ops::Range<usize>)> = match (op, entry, section) {
+            (0, Some(e), _) => doc.set_value(e, &value).ok().map(|edit| (edit, e.delimiter.end..e.value_range.end.max(e.delimiter.end))),
+            (1, Some(e), _) if !e.key.is_empty() => doc.rename_key(e, &word).ok().map(|edit| (edit, e.key_range.start..e.key_range.end)),
+            (2, Some(e), _) => Some((doc.delete_key(e), doc.lines[e.line].content.start..line_end(e.last_line))),
+            (3, _, Some(s)) => {
+                let last = s.entries.last().map_or(s.line, |e| e.last_line);
+                doc.insert_key(s, &word, &value).ok().map(|edit| (edit, line_end(last)..line_end(last)))
+            }
+            (4, _, _) => doc.insert_section(&word, &[(word.as_str(), value.as_str())]).ok().map(|edit| (edit, text.len()..text.len())),
             _ => None,
         };
-        let Some(edit) = edit else { return Ok(()) };
+        let Some((edit, allowed)) = planned else { return Ok(()) };
         let out = apply(&text, std::slice::from_ref(&edit)).unwrap();
-        prop_assert_eq!(&out[..edit.range.start], &text[..edit.range.start]);
-        prop_assert_eq!(&out[edit.range.start + edit.insert.len()..], &text[edit.range.end..]);
-        prop_assert_eq!(&out[edit.range.start..edit.range.start + edit.insert.len()], edit.insert.as_str());
+        let grown = out.len() as isize - text.len() as isize;
+        let after = usize::try_from(allowed.end as isize + grown).unwrap();
+        prop_assert_eq!(&out.as_bytes()[..allowed.start], &text.as_bytes()[..allowed.start], "bytes before the edited part changed");
+        prop_assert_eq!(&out.as_bytes()[after..], &text.as_bytes()[allowed.end..], "bytes after the edited part changed");
         let reparsed = Document::parse(&out);
         prop_assert_eq!(reparsed.to_text(), out);
     }

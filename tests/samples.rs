@@ -1,13 +1,32 @@
 //! The sample configs against `tests/data/samples/expected.md`, in each of its columns:
-//! Windows with real DPAPI and enrolled SSO, Linux, and Duo's checker modes.
+//! Windows with real DPAPI and enrolled SSO, Linux, and Duo's checker modes. The Windows and
+//! Linux findings are read from expected.md itself (`expected_md` below), so the test and the
+//! document cannot drift apart; only what this tool adds beyond Duo's checker is listed here.
 
-use authproxy_manager::schema::Platform;
-use authproxy_manager::validate::{Diagnostic, SsoEnrollment};
+use std::collections::HashMap;
+
+use authproxy_manager::schema::{find_key, Platform, SectionType};
+use authproxy_manager::validate::{Diagnostic, Kind, Severity, SsoEnrollment};
 
 use crate::util::{check_file, samples_dir, Install, FAKE_DPAPI, THIS_MACHINE};
 
-/// `(section or "cross" or "" for file-level, kind, severity, a key that must be among the finding's keys or "")`.
-type Finding = (&'static str, &'static str, &'static str, &'static str);
+/// One expected finding: section (`cross` for the cross-section check, "" for the whole file),
+/// kind, severity, and the key-like words of its description (one must be among the finding's
+/// keys when both have any).
+#[derive(Debug, Clone)]
+struct Finding {
+    section: String,
+    kind: &'static str,
+    severity: &'static str,
+    keys: Vec<String>,
+}
+
+impl Finding {
+    fn new(section: &str, kind: &'static str, severity: &'static str, key: &str) -> Self {
+        let keys = if key.is_empty() { Vec::new() } else { vec![key.to_string()] };
+        Self { section: section.to_string(), kind, severity, keys }
+    }
+}
 
 const E: &str = "error";
 const W: &str = "warning";
@@ -15,85 +34,171 @@ const W: &str = "warning";
 /// Findings our validator adds on top of Duo's for a file (the same in every column).
 fn ours(file: &str) -> Vec<Finding> {
     match file {
-        "i12_inline_comment.cfg" => vec![("radius_server_auto", "InlineComment", W, "failmode")],
-        "i18_bom.cfg" => vec![("", "ByteOrderMark", E, "")],
+        "i12_inline_comment.cfg" => vec![Finding::new("radius_server_auto", "InlineComment", W, "failmode")],
+        "i18_bom.cfg" => vec![Finding::new("", "ByteOrderMark", E, "")],
         _ => vec![],
+    }
+}
+
+/// expected.md, read as the Windows and Linux findings of each sample.
+mod expected_md {
+    use super::{find_key, Finding, HashMap, Kind, SectionType, Severity};
+
+    /// The Windows and Linux findings of each file.
+    pub struct Columns {
+        pub windows: Vec<Finding>,
+        pub linux: Vec<Finding>,
+    }
+
+    /// Whether `word` names a key or a section (the words of a description worth comparing).
+    fn key_like(word: &str) -> bool {
+        word.contains('_')
+            || SectionType::from_section_name(word).is_some()
+            || SectionType::ALL.iter().any(|t| find_key(*t, word).is_some())
+    }
+
+    /// The key-like words of `text`; `a_b/c` also gives `a_c` (as in service_account_username/password).
+    fn key_words(text: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '/')) {
+            let mut parts = token.split('/');
+            let Some(first) = parts.next() else { continue };
+            words.push(first.to_string());
+            let stem = first.rsplit_once('_').map_or("", |(stem, _)| stem);
+            words.extend(parts.map(|p| {
+                if p.contains('_') || stem.is_empty() {
+                    p.to_string()
+                } else {
+                    format!("{stem}_{p}")
+                }
+            }));
+        }
+        words.retain(|w| key_like(w));
+        words
+    }
+
+    /// Splits a description into clauses: at `;`, and at ` + ` when a section or a kind follows.
+    fn clauses(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        for part in text.split(';') {
+            let mut rest = part;
+            while let Some(at) = rest.match_indices(" + ").map(|(i, _)| i).find(|&i| {
+                let next = rest[i + 3..].trim_start();
+                next.starts_with('`') || Kind::ALL.iter().any(|k| next.starts_with(k.name()))
+            }) {
+                out.push(&rest[..at]);
+                rest = &rest[at + 3..];
+            }
+            out.push(rest);
+        }
+        out
+    }
+
+    /// The findings a description names. A clause without a section of its own (in backticks)
+    /// is in the section of the clause before it, starting from `section`.
+    fn findings(text: &str, section: &mut String) -> Vec<Finding> {
+        let mut found = Vec::new();
+        for clause in clauses(text) {
+            let mut kinds: Vec<(usize, Kind)> = Kind::ALL
+                .iter()
+                .flat_map(|k| clause.match_indices(k.name()).map(move |(i, _)| (i, *k)))
+                // A whole word only: "InvalidValue" is not found inside "InvalidProtectedValue".
+                .filter(|(i, k)| {
+                    let after = clause[i + k.name().len()..].chars().next();
+                    let before = clause[..*i].chars().next_back();
+                    !after.is_some_and(char::is_alphanumeric) && !before.is_some_and(char::is_alphanumeric)
+                })
+                .collect();
+            kinds.sort_by_key(|(i, _)| *i);
+            // The clause's section: the first name in backticks before its first kind.
+            let lead = &clause[..kinds.first().map_or(clause.len(), |(i, _)| *i)];
+            let named = lead.split('`').nth(1).filter(|_| lead.matches('`').count() >= 2);
+            if let Some(named) = named {
+                *section = named.to_string();
+            }
+            for (n, &(at, kind)) in kinds.iter().enumerate() {
+                let tail = &clause[at..kinds.get(n + 1).map_or(clause.len(), |(next, _)| *next)];
+                let severity = if tail.contains("warning") {
+                    Severity::Warning
+                } else if tail.contains("error") {
+                    Severity::Error
+                } else {
+                    kind.default_severity()
+                };
+                let file_level = matches!(kind, Kind::LoadError | Kind::ByteOrderMark);
+                found.push(Finding {
+                    section: if file_level { String::new() } else { section.clone() },
+                    kind: kind.name(),
+                    severity: severity.as_str(),
+                    // The words besides the clause's own section name.
+                    keys: key_words(
+                        &named.map_or_else(|| clause.to_string(), |n| clause.replacen(&format!("`{n}`"), "", 1)),
+                    ),
+                });
+            }
+        }
+        found
+    }
+
+    /// Every sample's columns.
+    pub fn read() -> HashMap<String, Columns> {
+        let text = std::fs::read_to_string(crate::util::samples_dir().join("expected.md")).unwrap();
+        let mut table = HashMap::new();
+        for line in text.lines() {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+            let Some(file) = cells.first().filter(|f| f.ends_with(".cfg")) else { continue };
+            let (windows_text, linux_text) = (cells[2], cells[3]);
+            let mut section = String::new();
+            let columns = if file.starts_with('v') {
+                // Valid files: | file | deployment | Windows | Linux | Duo's checker |
+                let windows = if windows_text.starts_with("no problems") {
+                    Vec::new()
+                } else {
+                    findings(windows_text, &mut section)
+                };
+                let linux = match linux_text {
+                    "same" => windows.clone(),
+                    t if t.starts_with("no problems") => Vec::new(),
+                    t => findings(t, &mut String::new()),
+                };
+                Columns { windows, linux }
+            } else {
+                // Invalid files: | file | mistake | expected report | platform notes |. Linux has no
+                // DPAPI, so what the report adds "with real DPAPI" is Windows only; notes after
+                // "L:" add to Linux.
+                let windows = findings(windows_text, &mut section);
+                let common = windows_text.split("with real DPAPI").next().unwrap_or(windows_text);
+                let mut linux = findings(common, &mut String::new());
+                if let Some(at) = linux_text.rfind("L:") {
+                    linux.extend(findings(&linux_text[at + 2..], &mut section));
+                }
+                Columns { windows, linux }
+            };
+            table.insert((*file).to_string(), columns);
+        }
+        table
     }
 }
 
 /// The Windows column: real DPAPI (which rejects the stand-in blobs) and enrolled SSO.
 fn windows(file: &str) -> Vec<Finding> {
-    match file {
-        "v06_protected_fake_dpapi.cfg" => vec![
-            ("ad_client", "InvalidProtectedValue", E, "service_account_password_protected"),
-            ("radius_server_auto", "InvalidProtectedValue", E, "skey_protected"),
-            ("radius_server_auto", "InvalidProtectedValue", E, "radius_secret_protected_1"),
-        ],
-        "i14_skey_and_skey_protected.cfg" => vec![
-            ("radius_server_auto", "IncompatibleKeys", E, "skey"),
-            ("radius_server_auto", "InvalidProtectedValue", E, "skey_protected"),
-        ],
-        "i19_sspi_with_service_account.cfg" => {
-            vec![("ad_client", "InsecureConfigItem", W, "service_account_username")]
-        }
-        other => common(other),
-    }
+    expected_md::read().remove(file).unwrap_or_else(|| panic!("{file} is not in expected.md")).windows
 }
 
 /// The Linux column.
 fn linux(file: &str) -> Vec<Finding> {
-    match file {
-        "v06_protected_fake_dpapi.cfg" => vec![
-            ("ad_client", "ProtectUnavailable", E, "service_account_password_protected"),
-            ("radius_server_auto", "ProtectUnavailable", E, "radius_secret_protected_1"),
-        ],
-        "v10_sspi_windows.cfg" => {
-            vec![("ad_client", "InvalidValue", E, "auth_type"), ("ad_client", "SkippedTest", W, "auth_type")]
-        }
-        "i14_skey_and_skey_protected.cfg" => vec![
-            ("radius_server_auto", "IncompatibleKeys", E, "skey_protected"),
-            ("radius_server_auto", "ProtectUnavailable", E, "skey_protected"),
-        ],
-        "i19_sspi_with_service_account.cfg" => vec![
-            ("ad_client", "InsecureConfigItem", W, "service_account_password"),
-            ("ad_client", "InvalidValue", E, "auth_type"),
-            ("ad_client", "SkippedTest", W, "auth_type"),
-        ],
-        other => common(other),
-    }
-}
-
-/// Rows marked "identical" in expected.md.
-fn common(file: &str) -> Vec<Finding> {
-    match file {
-        "i01_missing_search_dn.cfg" => vec![("ad_client", "MissingKey", E, "search_dn")],
-        "i02_bad_ikey.cfg" => vec![("radius_server_auto", "InvalidValue", E, "ikey")],
-        "i03_typo_key.cfg" => vec![("radius_server_auto", "UnexpectedKey", E, "failmod")],
-        "i04_unpaired_radius_ip.cfg" => vec![("radius_server_auto", "UnpairedKey", E, "radius_secret_2")],
-        "i05_ldaps_no_ca.cfg" => vec![("ad_client", "UnmetDependency", E, "ssl_ca_certs_file")],
-        "i06_plain_without_bind_dn.cfg" => vec![("ad_client", "UnmetDependency", E, "bind_dn")],
-        "i07_bad_client_ref.cfg" => vec![("cross", "InvalidClientServerMapping", E, "client")],
-        "i08_ldap_port_collision.cfg" => vec![("cross", "PortCollision", E, "ldap_server_auto2")],
-        "i09_radius_overlap_warning.cfg" => vec![("cross", "NetworkContention", W, "radius_ip_1")],
-        "i10_duplicate_section_case.cfg" | "i11_duplicate_key.cfg" | "i18_bom.cfg" => vec![("", "LoadError", E, "")],
-        "i12_inline_comment.cfg" => vec![("radius_server_auto", "InvalidValue", E, "failmode")],
-        "i13_bad_section_suffix.cfg" => vec![("radius_server_auto_2", "InvalidSection", E, "")],
-        "i15_main_http_proxy_conflict.cfg" => vec![("cross", "KeyIncompatibleWithSection", E, "http_proxy_host")],
-        "i16_pass_through_with_ad_client.cfg" => vec![("cross", "KeyInvalidWithClient", E, "pass_through_attr_names")],
-        "i17_ip_host_with_hostname_verify.cfg" => vec![("ad_client", "IncompatibleValues", E, "host")],
-        "i20_exempt_bind_conflict.cfg" => {
-            vec![("ldap_server_auto", "IncompatibleKeys", E, "allow_unlimited_binds")]
-        }
-        _ => vec![],
-    }
+    expected_md::read().remove(file).unwrap_or_else(|| panic!("{file} is not in expected.md")).linux
 }
 
 fn matches(d: &Diagnostic, f: &Finding) -> bool {
     let section = if d.cross_section { "cross" } else { d.section.as_deref().unwrap_or("") };
-    section == f.0
-        && d.kind.name() == f.1
-        && d.severity.as_str() == f.2
-        && (f.3.is_empty() || d.keys.iter().any(|k| k == f.3))
+    section == f.section
+        && d.kind.name() == f.kind
+        && d.severity.as_str() == f.severity
+        // The keys and sections the description names are the finding's keys, or named in its message.
+        && (f.keys.is_empty()
+            || d.keys.iter().any(|k| f.keys.contains(k))
+            || f.keys.iter().any(|w| d.message.contains(w.as_str())))
 }
 
 fn assert_findings(file: &str, column: &str, actual: &[Diagnostic], mut expected: Vec<Finding>) {
@@ -158,7 +263,7 @@ fn sso_not_enrolled_is_an_error_on_both_platforms() {
             Some(&FAKE_DPAPI),
             SsoEnrollment::Detect,
         );
-        assert_findings("v04_sso.cfg", "not enrolled", &ds, vec![("sso", "SsoNotEnrolled", E, "")]);
+        assert_findings("v04_sso.cfg", "not enrolled", &ds, vec![Finding::new("sso", "SsoNotEnrolled", E, "")]);
     }
 }
 
@@ -184,7 +289,7 @@ fn duo_checker_w_plus_f_mode_accepts_stand_in_blobs() {
         "i14_skey_and_skey_protected.cfg",
         "W+F",
         &ds,
-        vec![("radius_server_auto", "IncompatibleKeys", E, "skey")],
+        vec![Finding::new("radius_server_auto", "IncompatibleKeys", E, "skey")],
     );
 }
 
@@ -198,7 +303,12 @@ fn windows_semantics_without_dpapi_says_so_once_as_info() {
         None,
         SsoEnrollment::Detect,
     );
-    assert_findings("v06_protected_fake_dpapi.cfg", "W", &ds, vec![("", "ProtectedNotChecked", "info", "")]);
+    assert_findings(
+        "v06_protected_fake_dpapi.cfg",
+        "W",
+        &ds,
+        vec![Finding::new("", "ProtectedNotChecked", "info", "")],
+    );
 }
 
 #[test]

@@ -3,10 +3,11 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use authproxy_manager::config::{decode, Document};
-use authproxy_manager::schema::types::{decode_base64, encode_base64};
 use authproxy_manager::schema::Platform;
 use authproxy_manager::secrets::{ProtectError, Protector, Secret};
 use authproxy_manager::validate::{validate, Diagnostic, Options, SsoEnrollment};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 
 /// The sample folder.
 pub fn samples_dir() -> PathBuf {
@@ -72,11 +73,11 @@ impl Protector for StandInDpapi {
     }
 
     fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
-        Ok(encode_base64(format!("{}|AU$HPRO$Y|{}", self.marker, secret.expose()).as_bytes()))
+        Ok(STANDARD.encode(format!("{}|AU$HPRO$Y|{}", self.marker, secret.expose())))
     }
 
     fn unprotect(&self, blob: &str) -> Result<Secret, ProtectError> {
-        let bytes = decode_base64(blob).ok_or(ProtectError::NotBase64)?;
+        let bytes = STANDARD.decode(blob).map_err(|_| ProtectError::NotBase64)?;
         let text = String::from_utf8(bytes).map_err(|_| ProtectError::Undecryptable { code: 13 })?;
         let prefix = format!("{}|AU$HPRO$Y|", self.marker);
         text.strip_prefix(&prefix).map(Secret::new).ok_or(ProtectError::Undecryptable { code: 13 })

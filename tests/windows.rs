@@ -1,4 +1,4 @@
-//! Real DPAPI and the real binary on Windows (run under Wine by ../shared/tools/windows-check.sh).
+//! Real DPAPI and the real binary on Windows (run under Wine by ci/windows/check.sh).
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

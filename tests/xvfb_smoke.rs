@@ -109,6 +109,8 @@ fn the_real_window_renders_takes_typing_and_saves() {
             .arg(&config)
             .env("DISPLAY", &display)
             .env("XDG_RUNTIME_DIR", &runtime)
+            // The window's settings and recent files stay in this test's folder.
+            .env("XDG_CONFIG_HOME", dir.path())
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(log)
@@ -195,6 +197,7 @@ fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
             .arg(&config)
             .env("DISPLAY", &display)
             .env("XDG_STATE_HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
             .env_remove("WAYLAND_DISPLAY");
         command
     };

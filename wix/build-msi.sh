@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Windows release of authproxy-manager and its MSI on Linux, then checks them:
-#   1. the release exe for x86_64-pc-windows-gnu, through ../shared/tools/windows-check.sh
+#   1. the release exe for x86_64-pc-windows-gnu, through ci/windows/check.sh
 #      (a Debian chroot with mingw and Wine; ~7 min the first time);
 #   2. the MSI from wix/main.wxs with wixl (Debian's package), version from Cargo.toml;
 #   3. its File, Shortcut, Upgrade, Icon and Property tables (msiinfo), and that the exe
@@ -9,11 +9,10 @@
 #   5. the size budget: exe <= 17 MiB, MSI <= 10 MiB;
 #   6. the GUI under Wine + Xvfb: it renders a sample config (glow renderer; screenshot taken
 #      from outside, since the shipped exe has no screenshot hook).
-# Usage: bash wix/build-msi.sh [TOOLS_DIR]     (default ../shared/tools). Prints the sizes.
+# Usage: bash wix/build-msi.sh. Prints the sizes.
 # Output: target/wix/authproxy-manager-VERSION-x64.msi and target/wix/wine-gui.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TOOLS=${1:-$(cd .. && pwd)/shared/tools}
 fail() { echo "build-msi: FAILED: $*" >&2; exit 1; }
 say() { echo "build-msi: $*" >&2; }
 
@@ -31,8 +30,7 @@ MSI=$OUT/authproxy-manager-$VERSION-x64.msi
 mkdir -p "$OUT"
 
 say "building the Windows release exe"
-bash .ci/unmount-stale-wintool.sh
-WINCHECK_CMD=build bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager
+APM_WIN_CARGO=build bash ci/windows/check.sh --release --bin authproxy-manager
 [ -f "$EXE" ] || fail "$EXE was not built here (is the chroot's /work/project mounted elsewhere?)"
 
 say "building $MSI with wixl"
@@ -92,9 +90,8 @@ DISPLAY_NUMBER=$(for n in $(seq 140 180); do [ -e /tmp/.X11-unix/X$n ] || [ -e /
 Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp >"$OUT/xvfb.log" 2>&1 &
 XVFB=$!
 trap 'rm -rf "$EXTRACT"; kill $XVFB 2>/dev/null || true' EXIT
-WINCHECK_GUI=1 WINCHECK_CMD=run \
-    WINCHECK_ENV="DISPLAY=:$DISPLAY_NUMBER CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine" \
-    timeout 600 bash "$TOOLS/windows-check.sh" --release --bin authproxy-manager -- \
+APM_WIN_GUI=1 APM_WIN_CARGO=run APM_WIN_ENV="DISPLAY=:$DISPLAY_NUMBER" \
+    timeout 600 bash ci/windows/check.sh --release --bin authproxy-manager -- \
     --renderer glow --config tests/data/samples/i03_typo_key.cfg >"$OUT/wine-run.log" 2>&1 &
 RUN=$!
 shown=

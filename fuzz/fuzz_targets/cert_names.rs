@@ -2,7 +2,7 @@
 //! matching them by Duo's rule never panics.
 #![no_main]
 
-use authproxy_manager::connectivity::tls::certificate_matches;
+use authproxy_core::connectivity::tls::certificate_matches;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

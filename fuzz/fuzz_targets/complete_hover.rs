@@ -3,9 +3,9 @@
 //! completion's edit applies to the text.
 #![no_main]
 
-use authproxy_manager::complete::{complete, hover};
-use authproxy_manager::config::{apply, decode, Document};
-use authproxy_manager::schema::Platform;
+use authproxy_core::complete::{complete, hover};
+use authproxy_core::config::{apply, decode, Document};
+use authproxy_core::schema::Platform;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,8 +2,8 @@
 //! length-framed bodies) and the reading of ping and check answers never panic.
 #![no_main]
 
-use authproxy_manager::connectivity::duo::{check_result, ping_time};
-use authproxy_manager::connectivity::http::{dechunk, parse_head, parse_response};
+use authproxy_core::connectivity::duo::{check_result, ping_time};
+use authproxy_core::connectivity::http::{dechunk, parse_head, parse_response};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

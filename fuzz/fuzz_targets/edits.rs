@@ -3,7 +3,7 @@
 //! result re-parses losslessly.
 #![no_main]
 
-use authproxy_manager::config::{apply, decode, Document, Entry, TextEdit};
+use authproxy_core::config::{apply, decode, Document, Entry, TextEdit};
 use libfuzzer_sys::fuzz_target;
 
 /// Short strings (valid and invalid) for new keys, values and section names.

@@ -3,7 +3,7 @@
 //! survives masking.
 #![no_main]
 
-use authproxy_manager::service::logs::{classify, mask_secrets, tail_lines};
+use authproxy_core::service::logs::{classify, mask_secrets, tail_lines};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,10 +5,10 @@
 //! Completion and hover have their own target, `complete_hover`.
 #![no_main]
 
-use authproxy_manager::config::{decode, Document};
-use authproxy_manager::schema::Platform;
-use authproxy_manager::validate::render::{file_report, text};
-use authproxy_manager::validate::{validate, Options};
+use authproxy_core::config::{decode, Document};
+use authproxy_core::schema::Platform;
+use authproxy_core::validate::render::{file_report, text};
+use authproxy_core::validate::{validate, Options};
 use libfuzzer_sys::fuzz_target;
 
 const MAX_INPUT: usize = 8 * 1024;

@@ -3,7 +3,7 @@
 //! right for the fixed secret, so the attribute walk and the Message-Authenticator check run too.
 #![no_main]
 
-use authproxy_manager::connectivity::radius::verify_answer;
+use authproxy_core::connectivity::radius::verify_answer;
 use libfuzzer_sys::fuzz_target;
 use md5::{Digest, Md5};
 

@@ -76,6 +76,20 @@ enum Answer<T> {
     Ok(T),
 }
 
+/// The OK button (`ok`, or Enter in the field: `entered`) and Cancel of a prompt.
+fn ok_or_cancel(ui: &mut Ui, ok: &str, entered: bool) -> Answer<()> {
+    let mut answer = Answer::Pending;
+    ui.horizontal(|ui| {
+        if ui.button(ok).clicked() || entered {
+            answer = Answer::Ok(());
+        }
+        if ui.button("Cancel").clicked() {
+            answer = Answer::Cancel;
+        }
+    });
+    answer
+}
+
 /// Draws the buttons of a question; `safe` gets the focus, so Enter picks it.
 fn choices<'a>(ui: &mut Ui, labels: &[&'a str], safe: &str) -> Option<&'a str> {
     let mut answer = None;
@@ -202,15 +216,10 @@ impl AuthProxyApp {
                 }
             }
             ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                if ui.button(button).clicked() || entered {
-                    answer = Answer::Ok(());
-                }
-                if ui.button("Cancel").clicked() {
-                    answer = Answer::Cancel;
-                }
-            });
-            answer
+            match ok_or_cancel(ui, button, entered) {
+                Answer::Pending => answer,
+                chosen => chosen,
+            }
         });
         let answer = if shown.should_close() { Answer::Cancel } else { shown.inner };
         match answer {
@@ -277,16 +286,7 @@ impl AuthProxyApp {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let mut answer = Answer::Pending;
-            ui.horizontal(|ui| {
-                if ui.button("Go").clicked() || entered {
-                    answer = Answer::Ok(());
-                }
-                if ui.button("Cancel").clicked() {
-                    answer = Answer::Cancel;
-                }
-            });
-            answer
+            ok_or_cancel(ui, "Go", entered)
         });
         let answer = if shown.should_close() { Answer::Cancel } else { shown.inner };
         match answer {

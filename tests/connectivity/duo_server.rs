@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use authproxy_manager::schema::types::decode_base64;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -169,7 +170,8 @@ fn verify_signature(head: &str) -> bool {
     else {
         return false;
     };
-    let Some(decoded) = auth.strip_prefix("Basic ").and_then(decode_base64).and_then(|b| String::from_utf8(b).ok())
+    let Some(decoded) =
+        auth.strip_prefix("Basic ").and_then(|b| STANDARD.decode(b).ok()).and_then(|b| String::from_utf8(b).ok())
     else {
         return false;
     };

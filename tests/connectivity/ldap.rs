@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use authproxy_manager::connectivity::{Problem, StepKind, StepOutcome, Verdict};
 
-use super::servers::{ad, blackholed_address, slapd};
+use super::servers::{ad, blackholed_address, refused_port, silent_port, slapd};
 use super::{assert_fails_at, assert_passed, outcome, run_with, single};
 use crate::util::FAKE_DPAPI;
 
@@ -203,10 +203,10 @@ fn hostname_checks_follow_duo_cn_fallback_and_can_be_turned_off() {
 fn unreachable_servers_are_refused_timed_out_silent_or_unknown() {
     let s = slapd();
     let text = one_file([
-        slapd_section("127.0.0.1", s.get("TEST_SLAPD_REFUSED_PORT"), "clear", ""),
+        slapd_section("127.0.0.1", &refused_port().to_string(), "clear", ""),
         with(&slapd_section(blackholed_address(), "389", "clear", ""), "timeout", "2"),
-        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "ldaps", ""), "timeout", "2"),
-        with(&slapd_section("localhost", s.get("TEST_SLAPD_SILENT_PORT"), "clear", ""), "timeout", "2"),
+        with(&slapd_section("localhost", &silent_port().to_string(), "ldaps", ""), "timeout", "2"),
+        with(&slapd_section("localhost", &silent_port().to_string(), "clear", ""), "timeout", "2"),
         slapd_section("no-such-host.invalid", "389", "clear", ""),
         // ldap:// to an LDAPS port: the server hangs up on the clear bind.
         slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "clear", ""),

@@ -1,6 +1,6 @@
-//! Connectivity probes against real servers: OpenLDAP and Samba AD (started by Duo-style
-//! scripts in ../shared/tools), a TLS Duo API server and CONNECT proxy run here, a RADIUS
-//! responder, and an address blackholed inside a network namespace.
+//! Connectivity probes against real servers: OpenLDAP and Samba AD (started by the scripts in
+//! tests/servers), a TLS Duo API server and CONNECT proxy run here, a RADIUS responder, and an
+//! address blackholed inside a network namespace.
 
 mod check_cli;
 mod duo;

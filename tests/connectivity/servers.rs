@@ -1,5 +1,6 @@
-//! The real directory servers, started once per test process by ../shared/tools, and an
-//! address that never answers (a network namespace whose replies are blackholed).
+//! The real directory servers, started once per test process by the project's own scripts in
+//! tests/servers (which share one running set between processes under a lock), and an address
+//! that never answers (a network namespace whose replies are blackholed).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,24 +17,19 @@ impl ServerEnv {
     }
 }
 
-fn tools_dir() -> PathBuf {
-    std::env::var_os("AUTHPROXY_TEST_TOOLS")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools"), PathBuf::from)
-}
-
-/// Runs `script` (which starts its servers or reuses running ones) and reads its `export K='v'` lines.
+/// Runs `tests/servers/<script>` (which starts its servers or reuses running ones) and reads its
+/// `export K='v'` lines. When it cannot, the test fails with the script's one-line reason.
 fn start(script: &str) -> ServerEnv {
-    let path = tools_dir().join(script);
-    let output = Command::new("bash").arg(&path).output().unwrap_or_else(|e| {
-        panic!("cannot run {}: {e} (set AUTHPROXY_TEST_TOOLS to the shared tools folder)", path.display())
-    });
-    assert!(
-        output.status.success(),
-        "{} failed ({}):\n{}",
-        path.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/servers").join(script);
+    let output = match Command::new("bash").arg(&path).output() {
+        Ok(output) => output,
+        Err(e) => panic!("cannot run bash {}: {e}", path.display()),
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no reason given");
+        panic!("{reason}");
+    }
     let mut vars = HashMap::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Some((key, value)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) else { continue };
@@ -46,13 +42,13 @@ fn start(script: &str) -> ServerEnv {
 /// OpenLDAP: good, IP-only-SAN, wrong-host and expired servers, plus refused/blackhole/silent ports.
 pub fn slapd() -> &'static ServerEnv {
     static ENV: OnceLock<ServerEnv> = OnceLock::new();
-    ENV.get_or_init(|| start("start-test-slapd.sh"))
+    ENV.get_or_init(|| start("slapd.sh"))
 }
 
 /// A Samba Active Directory domain controller (realm EXAMPLE.TEST).
 pub fn ad() -> &'static ServerEnv {
     static ENV: OnceLock<ServerEnv> = OnceLock::new();
-    ENV.get_or_init(|| start("start-test-ad.sh"))
+    ENV.get_or_init(|| start("samba-ad.sh"))
 }
 
 /// An IPv4 address inside a network namespace made here, whose every reply is routed into a
@@ -62,8 +58,17 @@ pub fn blackholed_address() -> &'static str {
     ADDRESS.get_or_init(|| {
         const NS: &str = "apm-blackhole";
         let ip = |args: &[&str]| {
-            let out = Command::new("ip").args(args).output().expect("iproute2's ip runs");
-            assert!(out.status.success(), "ip {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+            let Ok(out) = Command::new("ip").args(args).output() else {
+                panic!("a network namespace needs iproute2's ip: apt-get install -y iproute2");
+            };
+            if !out.status.success() {
+                let why = String::from_utf8_lossy(&out.stderr);
+                panic!(
+                    "`ip {}` failed ({}): a network namespace needs root; run the tests as root",
+                    args.join(" "),
+                    why.trim()
+                );
+            }
         };
         // Leftovers of an earlier run go first (errors ignored: they may not exist).
         let _ = Command::new("ip").args(["netns", "del", NS]).output();
@@ -77,6 +82,28 @@ pub fn blackholed_address() -> &'static str {
         ip(&["-n", NS, "link", "set", "apm-bh1", "up"]);
         ip(&["-n", NS, "route", "add", "blackhole", "10.231.77.1/32"]);
         "10.231.77.2".to_string()
+    })
+}
+
+/// A port on 127.0.0.1 where nothing listens (connection refused).
+pub fn refused_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A server on 127.0.0.1 that accepts connections and never sends a byte (a response timeout).
+pub fn silent_port() -> u16 {
+    static PORT: OnceLock<u16> = OnceLock::new();
+    *PORT.get_or_init(|| {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming().flatten() {
+                held.push(stream);
+            }
+        });
+        port
     })
 }
 

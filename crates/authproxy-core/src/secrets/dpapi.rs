@@ -8,7 +8,8 @@ use windows_sys::Win32::Security::Cryptography::{CryptProtectData, CryptUnprotec
 use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
 
 use super::{ProtectError, Protector, Secret, ENTROPY, FLAGS};
-use crate::schema::types::{decode_base64, encode_base64};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 
 /// `CryptProtectData` / `CryptUnprotectData` with entropy `AU$HPRO$Y` and machine scope.
 #[derive(Debug, Clone, Copy, Default)]
@@ -100,11 +101,11 @@ impl Protector for Dpapi {
             tracing::debug!(code, "CryptProtectData failed");
             return Err(ProtectError::EncryptFailed { code });
         }
-        Ok(encode_base64(&take_output(out, Output::Blob)))
+        Ok(STANDARD.encode(take_output(out, Output::Blob)))
     }
 
     fn unprotect(&self, base64_blob: &str) -> Result<Secret, ProtectError> {
-        let bytes = decode_base64(base64_blob.trim()).ok_or(ProtectError::NotBase64)?;
+        let bytes = STANDARD.decode(base64_blob.trim()).map_err(|_| ProtectError::NotBase64)?;
         let input = blob(&bytes)?;
         let entropy = blob(ENTROPY)?;
         let mut out = CRYPT_INTEGER_BLOB { cbData: 0, pbData: null_mut() };
@@ -166,7 +167,7 @@ mod tests {
         // SAFETY: as in `protect`, with no entropy.
         let ok = unsafe { CryptProtectData(&input, null(), null(), null(), null(), FLAGS, &mut out) };
         assert_ne!(ok, 0);
-        let blob = encode_base64(&take_output(out, Output::Blob));
+        let blob = STANDARD.encode(take_output(out, Output::Blob));
         assert_dpapi_header(&blob);
         assert!(matches!(Dpapi.unprotect(&blob), Err(ProtectError::Undecryptable { .. })));
     }
@@ -174,10 +175,10 @@ mod tests {
     #[test]
     fn tampered_and_foreign_values_are_rejected() {
         let blob = Dpapi.protect(&Secret::new("x")).unwrap();
-        let mut bytes = decode_base64(&blob).unwrap();
+        let mut bytes = STANDARD.decode(&blob).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0xFF;
-        assert!(matches!(Dpapi.unprotect(&encode_base64(&bytes)), Err(ProtectError::Undecryptable { .. })));
+        assert!(matches!(Dpapi.unprotect(&STANDARD.encode(&bytes)), Err(ProtectError::Undecryptable { .. })));
         assert_eq!(Dpapi.unprotect("not base64!").unwrap_err(), ProtectError::NotBase64);
         // The stand-in blob of the sample configs is valid base64 but not DPAPI.
         let fake = "RkFLRURQQVBJfEFVJEhQUk8kWXxtdWFwdHQwQXpuMEROUlVReEE3MXAyVGQ4VktxeHJ5bzFuSWo3QlJk";

@@ -49,8 +49,9 @@ pub fn backup_without_plaintext(old: &[u8], new: &str, protector: &dyn Protector
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::types::encode_base64;
     use crate::secrets::{ProtectError, Secret};
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
 
     struct Marker;
 
@@ -59,7 +60,7 @@ mod tests {
             true
         }
         fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
-            Ok(encode_base64(format!("P:{}", secret.expose()).as_bytes()))
+            Ok(STANDARD.encode(format!("P:{}", secret.expose())))
         }
         fn unprotect(&self, _blob: &str) -> Result<Secret, ProtectError> {
             Err(ProtectError::Undecryptable { code: 13 })
@@ -101,7 +102,7 @@ mod tests {
         let new = "; keep\n[cloud]\nikey=DI\nskey_protected=AQAA\n[radius_client]\nhost=10.0.0.1\nsecret=kept-plain\n";
         let backup = rewritten(backup_without_plaintext(OLD.as_bytes(), new, &Marker));
         assert!(!backup.contains("plain-old-value"), "{backup}");
-        assert!(backup.contains(&format!("skey_protected={}", encode_base64(b"P:plain-old-value"))), "{backup}");
+        assert!(backup.contains(&format!("skey_protected={}", STANDARD.encode(b"P:plain-old-value"))), "{backup}");
         assert!(backup.starts_with("; keep\n[cloud]\nikey=DI\n") && backup.contains("secret=kept-plain"), "{backup}");
     }
 

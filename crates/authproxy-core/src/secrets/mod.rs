@@ -46,7 +46,7 @@ pub const WINE_DPAPI_PROVIDER: [u8; 16] = *b"Wine Crypt32 ok\0";
 /// The provider GUID of a base64 DPAPI blob (version 1 header), if it has one.
 #[must_use]
 pub fn dpapi_provider(base64_blob: &str) -> Option<[u8; 16]> {
-    let bytes = crate::schema::types::decode_base64(base64_blob.trim())?;
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, base64_blob.trim()).ok()?;
     if bytes.get(..4)? != [1, 0, 0, 0] {
         return None;
     }

@@ -175,7 +175,8 @@ pub fn protect_all(
 mod tests {
     use super::*;
     use crate::config::apply;
-    use crate::schema::types::encode_base64;
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
 
     /// Marks its output so tests can see what was protected; DPAPI itself is tested under Wine.
     struct Marker;
@@ -185,7 +186,7 @@ mod tests {
             true
         }
         fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
-            Ok(encode_base64(format!("P:{}", secret.expose()).as_bytes()))
+            Ok(STANDARD.encode(format!("P:{}", secret.expose())))
         }
         fn unprotect(&self, _blob: &str) -> Result<Secret, ProtectError> {
             Err(ProtectError::Undecryptable { code: 13 })
@@ -219,8 +220,8 @@ mod tests {
         let out = apply(text, &edits).unwrap();
         let expected = format!(
             "; keep me\r\n[radius_server_auto]\r\n# and me\r\nSKey_protected = {}\r\nradius_secret_protected_1: {}\r\nradius_ip_1=10.0.0.1\r\n",
-            encode_base64(b"P:abc123"),
-            encode_base64(b"P:s1")
+            STANDARD.encode(b"P:abc123"),
+            STANDARD.encode(b"P:s1")
         );
         assert_eq!(out, expected);
     }

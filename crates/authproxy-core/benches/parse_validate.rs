@@ -4,9 +4,9 @@
 
 use std::hint::black_box;
 
-use authproxy_manager::config::Document;
-use authproxy_manager::schema::Platform;
-use authproxy_manager::validate::{validate, Options};
+use authproxy_core::config::Document;
+use authproxy_core::schema::Platform;
+use authproxy_core::validate::{validate, Options};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 #[path = "common/generate.rs"]

@@ -7,9 +7,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-use authproxy_manager::config::Document;
-use authproxy_manager::connectivity::{build_plan, runner, Cancel, StepKind, StepOutcome};
-use authproxy_manager::secrets::Unavailable;
+use authproxy_core::config::Document;
+use authproxy_core::connectivity::{build_plan, runner, Cancel, StepKind, StepOutcome};
+use authproxy_core::secrets::Unavailable;
 use criterion::{criterion_group, criterion_main, Criterion};
 use socket2::{Domain, Socket, Type};
 
