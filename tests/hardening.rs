@@ -114,7 +114,7 @@ fn the_validator_and_the_check_resolve_a_relative_ca_file_alike() {
         !findings.iter().any(|d| d.keys.iter().any(|k| k == "ssl_ca_certs_file")),
         "the validator accepts it: {findings:#?}"
     );
-    let opened = |doc: &Document| match &build_plan(doc, Some(install.path()))[0].target {
+    let opened = |doc: &Document| match &build_plan(doc, Some(install.path()), None)[0].target {
         ProbeTarget::Ldap(ldap) => ldap.ca_file.clone().expect("a CA file"),
         other => panic!("{other:?}"),
     };

@@ -49,6 +49,7 @@ fn every_kind_has_a_fixture_that_produces_it() {
             encoding: Some(decoded.encoding),
             protector: dpapi,
             sso_enrollment: sso,
+            proxy_version: None,
             continue_after_load_error: false,
         };
         let found = validate(&doc, &options);

@@ -41,6 +41,12 @@ mod hardening;
 /// The desktop app driven headless through egui_kittest.
 mod gui;
 
+/// The proxy's version: detected, given, shown, and the rules that follow it.
+mod versions;
+
+/// Files in a Windows server's ANSI code page: read, kept, saved, and reported when wrong.
+mod code_pages;
+
 /// The window as an administrator uses it every day (kittest): Find, jumps, Problems,
 /// saving without a dialog, changes on disk, completion.
 mod window;

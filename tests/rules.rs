@@ -100,10 +100,85 @@ fn runtime_only_newer_and_deprecated_keys() {
         [
             "ad_client|DeprecatedKey|warning|domain_discovery",
             "ad_client|UnexpectedKey|error|ssl_verify_depth",
-            "radius_server_auto|UnexpectedKey|error|force_message_authenticator",
+            "radius_server_auto|UnexpectedKey|warning|force_message_authenticator",
         ]
     );
     assert!(ds.iter().any(|d| d.message.contains("running proxy reads it")));
+}
+
+fn for_version(text: &str, version: Option<&str>) -> Vec<Diagnostic> {
+    let doc = Document::parse(text);
+    let options = Options {
+        platform: Some(Platform::Linux),
+        proxy_version: version.map(|v| v.parse().unwrap()),
+        sso_enrollment: authproxy_manager::validate::SsoEnrollment::Enrolled,
+        ..Options::default()
+    };
+    validate(&doc, &options)
+}
+
+#[test]
+fn keys_added_after_5_0_follow_the_proxy_version() {
+    let with =
+        |line: &str| format!("{AD}{}", RADIUS.replace("client=ad_client\n", &format!("client=ad_client\n{line}\n")));
+    let fma = with("force_message_authenticator=true");
+    // 6.x: accepted without a word.
+    assert!(for_version(&fma, Some("6.8.0")).is_empty());
+    assert!(for_version(&fma, Some("6.0")).is_empty());
+    // 5.x: exactly the 5.0.0 checker, an error that says when the key arrived.
+    let ds = for_version(&fma, Some("5.0.0"));
+    assert_eq!(summary(&ds), ["radius_server_auto|UnexpectedKey|error|force_message_authenticator"]);
+    assert!(
+        ds[0].message.contains("added in proxy 6.x") && ds[0].message.contains("your 5.0.0 proxy"),
+        "{}",
+        ds[0].message
+    );
+    // Unknown: a warning naming both series.
+    let ds = for_version(&fma, None);
+    assert_eq!(summary(&ds), ["radius_server_auto|UnexpectedKey|warning|force_message_authenticator"]);
+    assert!(ds[0].message.contains("accepted by 6.x proxies") && ds[0].message.contains("rejected by 5.x"));
+    // Its value is type-checked wherever it is accepted.
+    let bad = with("force_message_authenticator=yes please");
+    assert_eq!(
+        summary(&for_version(&bad, Some("6.8.0"))),
+        ["radius_server_auto|InvalidValue|error|force_message_authenticator"]
+    );
+    assert_eq!(
+        summary(&for_version(&bad, None)),
+        [
+            "radius_server_auto|InvalidValue|error|force_message_authenticator",
+            "radius_server_auto|UnexpectedKey|warning|force_message_authenticator"
+        ]
+    );
+    // Only in the sections it belongs to.
+    let in_ad = format!("{}force_message_authenticator=true\n{RADIUS}", AD);
+    assert_eq!(
+        summary(&for_version(&in_ad, Some("6.8.0"))),
+        ["ad_client|UnexpectedKey|error|force_message_authenticator"]
+    );
+}
+
+#[test]
+fn on_6_x_a_typo_is_still_an_error_and_a_key_close_to_nothing_is_a_warning() {
+    let with =
+        |line: &str| format!("{AD}{}", RADIUS.replace("client=ad_client\n", &format!("client=ad_client\n{line}\n")));
+    let typo = with("failmod=safe");
+    let ds = for_version(&typo, Some("6.8.0"));
+    assert_eq!(summary(&ds), ["radius_server_auto|UnexpectedKey|error|failmod"]);
+    assert!(ds[0].message.contains("Did you mean failmode?"), "{}", ds[0].message);
+    let misplaced = with("search_dn=DC=example,DC=com");
+    assert_eq!(summary(&for_version(&misplaced, Some("6.8.0"))), ["radius_server_auto|UnexpectedKey|error|search_dn"]);
+    let unheard_of = with("quantum_entanglement_mode=on");
+    let ds = for_version(&unheard_of, Some("6.8.0"));
+    assert_eq!(summary(&ds), ["radius_server_auto|UnexpectedKey|warning|quantum_entanglement_mode"]);
+    assert!(ds[0].message.contains("may accept it"), "{}", ds[0].message);
+    // 5.x and unknown: the 5.0.0 checker's error.
+    for version in [Some("5.0.0"), None] {
+        assert_eq!(
+            summary(&for_version(&unheard_of, version)),
+            ["radius_server_auto|UnexpectedKey|error|quantum_entanglement_mode"]
+        );
+    }
 }
 
 #[test]
@@ -189,6 +264,36 @@ fn duo_only_listener_needs_no_client_and_warns_about_one() {
 }
 
 #[test]
+fn numbered_duo_only_listeners_need_no_client_like_the_checker() {
+    let radius_client = "[radius_client]\nhost=10.0.0.9\nsecret=s\n";
+    let duo_only3 = RADIUS.replace("radius_server_auto", "radius_server_duo_only3").replace("client=ad_client\n", "");
+    // Two client sections: the proxy resolves no client for it, and a duo-only listener needs none.
+    assert!(linux(&format!("{AD}{radius_client}{duo_only3}")).is_empty());
+    // The same section under another type does need one.
+    let auto3 = duo_only3.replace("radius_server_duo_only3", "radius_server_auto3");
+    assert_eq!(
+        summary(&linux(&format!("{AD}{radius_client}{auto3}"))),
+        ["cross|InvalidClientServerMapping|error|client"]
+    );
+    // A client it does resolve ([main] client) must still exist, as the checker looks it up.
+    let ds = linux(&format!("[main]\nclient=missing_client\n{AD}{radius_client}{duo_only3}"));
+    assert_eq!(summary(&ds), ["cross|InvalidClientServerMapping|error|client"]);
+    assert!(ds[0].message.contains("[missing_client]"), "{}", ds[0].message);
+    // One client section: it is resolved, exists, and nothing is reported.
+    assert!(linux(&format!("{AD}{duo_only3}")).is_empty());
+}
+
+#[test]
+fn an_ldap_listener_with_a_missing_non_ad_client_gets_both_of_the_checkers_findings() {
+    let ldap = "[ldap_server_auto]\nikey=DIVQJXXVBOTHD0WTFLHB\nskey=muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd\napi_host=api-1.duosecurity.com\nclient=radius_client\n";
+    let ds = linux(&format!("{AD}{ldap}"));
+    let mapping: Vec<_> = ds.iter().filter(|d| d.kind.name() == "InvalidClientServerMapping").collect();
+    assert_eq!(mapping.len(), 2, "{ds:?}");
+    assert!(mapping.iter().any(|d| d.message.contains("no [radius_client] client section")));
+    assert!(mapping.iter().any(|d| d.message.contains("must be an [ad_client]")));
+}
+
+#[test]
 fn ip_hosts_with_tls_and_no_verify_line_are_a_skipped_test_with_advice() {
     let ad = AD.replace("dc1.example.com", "10.0.0.5") + "transport=starttls\nssl_ca_certs_file=/etc/hostname\n";
     let ds = linux(&format!("{ad}{RADIUS}"));
@@ -226,6 +331,47 @@ fn continue_after_load_error_keeps_checking() {
         &Options { platform: Some(Platform::Linux), continue_after_load_error: true, ..Options::default() },
     );
     assert_eq!(kinds(&lenient), ["LoadError", "UnexpectedKey"]);
+}
+
+fn lenient(text: &str) -> Vec<Diagnostic> {
+    let options = Options { platform: Some(Platform::Linux), continue_after_load_error: true, ..Options::default() };
+    validate(&Document::parse(text), &options)
+}
+
+#[test]
+fn a_repeated_section_is_one_finding_naming_both_headers() {
+    let second = "[ad_client]\nhost=dc2.example.com\nservice_account_username=svc2\n";
+    let text = format!("{AD}{RADIUS}{second}");
+    for ds in [linux(&text), lenient(&text)] {
+        assert_eq!(kinds(&ds), ["LoadError"], "{ds:?}");
+        assert!(
+            ds[0].message.contains("Duplicate section: [ad_client] already appears on line 1"),
+            "{}",
+            ds[0].message
+        );
+        assert_eq!(Document::parse(&text).line_col(ds[0].range.start).line, 13);
+    }
+    // A key repeated inside the second block itself is a mistake of its own.
+    let twice = format!("{AD}{RADIUS}{second}host=dc3.example.com\n");
+    let ds = linux(&twice);
+    assert_eq!(kinds(&ds), ["LoadError", "LoadError"]);
+    assert!(ds[1].message.contains("'host' already appears in [ad_client] on line 14"), "{}", ds[1].message);
+    // Case-only repeats ([AD_CLIENT]) fold the same way.
+    let upper = format!("{AD}{RADIUS}{}", second.replace("[ad_client]", "[AD_CLIENT]"));
+    assert_eq!(kinds(&lenient(&upper)), ["LoadError"]);
+}
+
+#[test]
+fn keys_under_a_header_without_its_bracket_are_not_judged_as_the_section_above() {
+    let broken = RADIUS.replace("[radius_server_auto]", "[radius_server_auto").replace("client=ad_client", "host=x");
+    let text = format!("{AD}{broken}");
+    for ds in [linux(&text), lenient(&text)] {
+        assert_eq!(kinds(&ds), ["LoadError"], "{ds:?}");
+        assert!(ds[0].message.contains("no closing ']'") && ds[0].message.contains("read as part of [ad_client]"));
+    }
+    // Once the header is closed, each key is checked where it belongs.
+    let fixed = text.replace("[radius_server_auto\n", "[radius_server_auto]\n");
+    assert_eq!(summary(&linux(&fixed)), ["radius_server_auto|UnexpectedKey|error|host"]);
 }
 
 #[test]

@@ -35,7 +35,6 @@ const W: &str = "warning";
 fn ours(file: &str) -> Vec<Finding> {
     match file {
         "i12_inline_comment.cfg" => vec![Finding::new("radius_server_auto", "InlineComment", W, "failmode")],
-        "i18_bom.cfg" => vec![Finding::new("", "ByteOrderMark", E, "")],
         _ => vec![],
     }
 }
@@ -125,7 +124,7 @@ mod expected_md {
                 } else {
                     kind.default_severity()
                 };
-                let file_level = matches!(kind, Kind::LoadError | Kind::ByteOrderMark);
+                let file_level = matches!(kind, Kind::LoadError);
                 found.push(Finding {
                     section: if file_level { String::new() } else { section.clone() },
                     kind: kind.name(),

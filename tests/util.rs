@@ -100,6 +100,7 @@ pub fn check_file(
         encoding: Some(decoded.encoding),
         protector,
         sso_enrollment: sso,
+        proxy_version: None,
         continue_after_load_error: false,
     };
     let diagnostics = validate(&doc, &options);

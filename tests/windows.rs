@@ -206,3 +206,42 @@ fn the_command_line_still_prints_and_returns_its_exit_code() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("UnpairedKey"), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+/// `reg.exe` with these arguments; panics with its output when it fails.
+fn reg(args: &[&str]) -> String {
+    let out = Command::new("reg").args(args).output().expect("reg.exe runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "reg {args:?}: {text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[test]
+fn the_installed_version_is_read_from_the_real_uninstall_entry() {
+    use authproxy_manager::service::version::{from_uninstall_entry, HostRegistry, VersionSource, UNINSTALL_KEY};
+    let install = tempfile::tempdir().unwrap();
+    let key = format!(r"HKLM\{UNINSTALL_KEY}");
+    let uninstaller = format!(r#""{}\uninstall.exe""#, install.path().display());
+    for view in ["/reg:64", "/reg:32"] {
+        reg(&["add", &key, "/v", "DisplayVersion", "/t", "REG_SZ", "/d", "6.8.0", "/f", view]);
+        reg(&["add", &key, "/v", "UninstallString", "/t", "REG_SZ", "/d", &uninstaller, "/f", view]);
+        let found = from_uninstall_entry(install.path(), &HostRegistry);
+        let elsewhere = tempfile::tempdir().unwrap();
+        let for_another_folder = from_uninstall_entry(elsewhere.path(), &HostRegistry);
+        reg(&["delete", &key, "/f", view]);
+        let found = found.unwrap_or_else(|| panic!("no version read from the {view} view"));
+        assert_eq!(found.version.to_string(), "6.8.0");
+        let VersionSource::UninstallEntry { key: read } = &found.source else { panic!("{found:?}") };
+        assert_eq!(read.contains("WOW6432Node"), view == "/reg:32", "{read}");
+        assert!(for_another_folder.is_none(), "another folder's entry is not ours");
+    }
+}
+
+#[test]
+fn the_machine_code_page_is_the_one_windows_reports() {
+    let query = reg(&["query", r"HKLM\System\CurrentControlSet\Control\Nls\CodePage", "/v", "ACP"]);
+    let acp: u16 = query
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("ACP")?.split_whitespace().last()?.parse().ok())
+        .unwrap_or_else(|| panic!("no ACP in {query}"));
+    assert_eq!(authproxy_manager::config::CodePage::host().number(), acp);
+}

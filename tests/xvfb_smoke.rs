@@ -28,9 +28,21 @@ fn require(tool: &str) {
 /// One X server test at a time: two looking for a free display at once could pick the same one.
 static ONE_DISPLAY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Whether an X lock file names a process that no longer runs.
+fn lock_is_stale(lock: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else { return false };
+    text.trim().parse::<u32>().is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+}
+
 fn start_xvfb() -> (Running, String) {
     for n in 90..130 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+        let (lock, socket) = (PathBuf::from(format!("/tmp/.X{n}-lock")), PathBuf::from(format!("/tmp/.X11-unix/X{n}")));
+        if lock_is_stale(&lock) {
+            // Left by an X server that was killed: no process holds the display.
+            let _ = std::fs::remove_file(&lock);
+            let _ = std::fs::remove_file(&socket);
+        }
+        if lock.exists() || socket.exists() {
             continue;
         }
         let child = Command::new("Xvfb")

@@ -1,11 +1,13 @@
-//! Decode arbitrary bytes, parse, check the lossless round trip, then validate under both
-//! platforms' rules and render one of the reports as text and JSON. The first byte's low bit
-//! chooses whether validation continues after a load error, the second which report is
-//! rendered; inputs over 8 KiB are skipped (their work grows with size, not with new paths).
+//! Decode arbitrary bytes in a code page, check they encode back unchanged, parse, check the
+//! lossless round trip, then validate under both platforms' rules and render one of the reports as
+//! text and JSON. The first byte's low bit chooses whether validation continues after a load
+//! error, the second which report is rendered, the third the code page and the proxy version
+//! (unknown, 5.0.0 or 6.8.0); inputs over 8 KiB are skipped (their work grows with size, not with new paths).
 //! Completion and hover have their own target, `complete_hover`.
 #![no_main]
 
-use authproxy_core::config::{decode, Document};
+use authproxy_core::config::{decode_in, encode, CodePage, Document};
+use authproxy_core::schema::ProxyVersion;
 use authproxy_core::schema::Platform;
 use authproxy_core::validate::render::{file_report, text};
 use authproxy_core::validate::{validate, Options};
@@ -17,7 +19,11 @@ fuzz_target!(|data: &[u8]| {
     if data.len() > MAX_INPUT {
         return;
     }
-    let decoded = decode(data);
+    let choice = usize::from(data.get(2).copied().unwrap_or(0));
+    let pages: Vec<CodePage> = CodePage::all().collect();
+    let decoded = decode_in(data, pages[choice % pages.len()]);
+    assert_eq!(encode(&decoded.text, decoded.encoding).as_deref(), Ok(data), "decoding lost bytes");
+    let proxy_version = [None, Some(ProxyVersion::BASELINE), Some(ProxyVersion::new(6, 8, 0))][choice / 16 % 3];
     let source = decoded.text.as_str();
     let doc = Document::parse(source);
     assert_eq!(doc.to_text(), source, "round trip changed the text");
@@ -28,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         let options = Options {
             platform: Some(platform),
             encoding: Some(decoded.encoding),
+            proxy_version,
             continue_after_load_error,
             ..Options::default()
         };

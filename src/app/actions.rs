@@ -69,7 +69,7 @@ impl AuthProxyApp {
     }
 
     pub(super) fn load(&mut self, path: &Path) {
-        match file::load(path) {
+        match file::load_in(path, self.code_page()) {
             Ok(loaded) => {
                 self.buffer = super::Buffer::from_file(loaded);
                 self.after_open(path);
@@ -104,6 +104,7 @@ impl AuthProxyApp {
                 self.buffer.invalidate();
             }
         }
+        self.refresh_proxy_version();
         self.watch_logs();
     }
 
@@ -162,7 +163,7 @@ impl AuthProxyApp {
 
     /// Replaces the text with the file on disk; the editor's text stays on the undo stack.
     pub(super) fn reload(&mut self, path: &Path) {
-        match file::load(path) {
+        match file::load_in(path, self.code_page()) {
             Ok(loaded) => {
                 self.buffer.reload(loaded);
                 self.disk_change = None;
@@ -175,7 +176,7 @@ impl AuthProxyApp {
     /// Shows the file on disk against the editor's text.
     pub(super) fn compare_with_disk(&mut self) {
         let Some(path) = self.buffer.path.clone() else { return };
-        let disk = match file::load(&path) {
+        let disk = match file::load_in(&path, self.code_page()) {
             Ok(loaded) => loaded.decoded.text,
             Err(e) => {
                 self.output.message("Compare", Some(Severity::Error), e.to_string());
@@ -411,8 +412,14 @@ impl AuthProxyApp {
     fn test_connectivity(&mut self, ctx: &egui::Context) {
         let analysis = self.buffer.analysis(self.platform);
         let unsaved = self.buffer.is_modified() || self.buffer.path.is_none();
-        let started =
-            self.checks.start(&analysis.doc, self.buffer.path.as_deref(), unsaved, self.env.protector.clone(), ctx);
+        let started = self.checks.start(
+            &analysis.doc,
+            self.buffer.path.as_deref(),
+            self.buffer.proxy_version,
+            unsaved,
+            self.env.protector.clone(),
+            ctx,
+        );
         match started {
             Ok(count) => {
                 let text =

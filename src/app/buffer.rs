@@ -9,7 +9,7 @@ use super::history::{Change, History};
 use super::prefetch::{Inputs, Prefetch};
 use crate::config::file::LoadedFile;
 use crate::config::{Document, Encoding};
-use crate::schema::Platform;
+use crate::schema::{Platform, ProxyVersion};
 use crate::validate::{self, Diagnostic, Options, Severity};
 
 /// The parsed and validated text of one revision.
@@ -28,12 +28,13 @@ impl Analysis {
     /// Parses and validates `text` as the live view does: it keeps going after load errors
     /// and, to stay fast, does not call DPAPI (the Validate button does).
     #[must_use]
-    pub fn new(revision: u64, text: &str, platform: Platform, install_dir: Option<&Path>, encoding: Encoding) -> Self {
+    pub fn new(revision: u64, text: &str, inputs: &Inputs) -> Self {
         let doc = Document::parse(text);
         let options = Options {
-            platform: Some(platform),
-            install_dir: install_dir.map(Path::to_path_buf),
-            encoding: Some(encoding),
+            platform: Some(inputs.platform),
+            install_dir: inputs.install_dir.clone(),
+            encoding: Some(inputs.encoding),
+            proxy_version: inputs.proxy_version,
             continue_after_load_error: true,
             ..Options::default()
         };
@@ -88,6 +89,8 @@ pub struct Buffer {
     pub path: Option<PathBuf>,
     /// How to encode it on save.
     pub encoding: Encoding,
+    /// The proxy release whose rules apply; `None` when unknown.
+    pub proxy_version: Option<ProxyVersion>,
     /// The bytes on disk when loaded or last saved (`None` for a new document).
     pub on_disk: Option<Vec<u8>>,
     /// Bumped on every change.
@@ -112,6 +115,7 @@ impl Buffer {
             text: text.to_string(),
             path: None,
             encoding: Encoding::Utf8,
+            proxy_version: None,
             on_disk: None,
             revision: 1,
             saved_text: text.to_string(),
@@ -133,6 +137,7 @@ impl Buffer {
             text: file.decoded.text,
             path: Some(file.path),
             encoding: file.decoded.encoding,
+            proxy_version: None,
             on_disk: Some(file.original),
             revision: 1,
             history: History::default(),
@@ -248,10 +253,15 @@ impl Buffer {
         if let Some(old) = self.analysis.take() {
             retire(old);
         }
-        let inputs = Inputs { platform, install_dir: self.install_dir(), encoding: self.encoding };
+        let inputs = Inputs {
+            platform,
+            install_dir: self.install_dir(),
+            encoding: self.encoding,
+            proxy_version: self.proxy_version,
+        };
         let analysis = match self.prefetch.take(&self.text, &inputs, self.revision) {
             Some(analysis) => analysis,
-            None => Analysis::new(self.revision, &self.text, platform, inputs.install_dir.as_deref(), self.encoding),
+            None => Analysis::new(self.revision, &self.text, &inputs),
         };
         self.prefetch.set_inputs(inputs);
         let analysis = Rc::new(analysis);

@@ -47,8 +47,8 @@ pub struct ChecksUi {
 }
 
 impl ChecksUi {
-    /// Starts probing `doc` (from `path`, which locates relative CA files); returns how many
-    /// probes run, or why nothing can be tested.
+    /// Starts probing `doc` (from `path`, which locates relative CA files) with the rules of
+    /// `proxy_version`; returns how many probes run, or why nothing can be tested.
     ///
     /// # Errors
     /// A sentence for the Output tab when the document names nothing to test.
@@ -56,6 +56,7 @@ impl ChecksUi {
         &mut self,
         doc: &Document,
         path: Option<&Path>,
+        proxy_version: Option<crate::schema::ProxyVersion>,
         unsaved: bool,
         protector: Arc<dyn Protector>,
         ctx: &egui::Context,
@@ -64,7 +65,7 @@ impl ChecksUi {
             run.cancel.cancel();
         }
         let install_dir = path.and_then(crate::config::file::inferred_install_dir);
-        let probes = connectivity::build_plan(doc, install_dir.as_deref());
+        let probes = connectivity::build_plan(doc, install_dir.as_deref(), proxy_version);
         if probes.is_empty() {
             return Err("Nothing to test: the file has no [ad_client] host, [radius_client] host, api_host or [main] http_proxy_host.".into());
         }

@@ -131,6 +131,10 @@ impl AuthProxyApp {
                 self.buffer.invalidate();
             }
             ui.separator();
+            self.version_status(ui, palette.warning);
+            ui.separator();
+            self.encoding_status(ui, palette.warning);
+            ui.separator();
             let caret = self.editor.caret.min(self.buffer.text.len());
             let at = self.buffer.analysis(self.platform).doc.line_col(caret);
             let position = ui

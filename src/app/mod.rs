@@ -10,6 +10,7 @@ mod actions;
 pub mod buffer;
 pub mod checks_ui;
 mod chrome;
+pub mod code_page;
 pub mod commands;
 pub mod compare;
 pub mod disk_watch;
@@ -24,6 +25,7 @@ mod modals;
 pub mod output;
 pub mod prefetch;
 pub mod problems;
+pub mod proxy_version;
 pub mod reveal;
 pub mod run;
 pub mod service_ui;
@@ -199,6 +201,9 @@ pub struct AuthProxyApp {
     applied_theme: Option<settings::ThemeChoice>,
     allow_close: bool,
     title: String,
+    /// The proxy release whose rules apply, and how it is known.
+    proxy_version: Option<crate::service::version::KnownVersion>,
+    version_prompt: proxy_version::VersionPrompt,
 }
 
 impl AuthProxyApp {
@@ -250,6 +255,8 @@ impl AuthProxyApp {
             applied_theme: None,
             allow_close: false,
             title: String::new(),
+            proxy_version: None,
+            version_prompt: proxy_version::VersionPrompt::default(),
         }
     }
 
@@ -262,6 +269,7 @@ impl AuthProxyApp {
                     "No proxy configuration found at {}; showing a starter document.",
                     files::default_config_paths().first().map(|p| p.display().to_string()).unwrap_or_default()
                 ));
+                self.refresh_proxy_version();
                 self.watch_logs();
             }
         }

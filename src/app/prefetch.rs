@@ -18,6 +18,8 @@ pub struct Inputs {
     pub install_dir: Option<PathBuf>,
     /// How the file is encoded.
     pub encoding: Encoding,
+    /// The proxy release whose rules apply.
+    pub proxy_version: Option<crate::schema::ProxyVersion>,
 }
 
 struct Job {
@@ -49,7 +51,7 @@ fn work(jobs: &mpsc::Receiver<Job>) {
             job = newer;
         }
         let inputs = &job.inputs;
-        let analysis = Analysis::new(0, &job.text, inputs.platform, inputs.install_dir.as_deref(), inputs.encoding);
+        let analysis = Analysis::new(0, &job.text, inputs);
         // The editor may have moved on and dropped its receiver; the analysis is then not needed.
         let _ = job.reply.send(analysis);
     }
@@ -107,7 +109,7 @@ mod tests {
     use super::*;
 
     fn inputs() -> Inputs {
-        Inputs { platform: Platform::Linux, install_dir: None, encoding: Encoding::Utf8 }
+        Inputs { platform: Platform::Linux, install_dir: None, encoding: Encoding::Utf8, proxy_version: None }
     }
 
     #[test]
@@ -123,7 +125,7 @@ mod tests {
         let text = "[main]\ndebug=maybe\n";
         prefetch.start(text);
         let analysis = prefetch.take(text, &inputs(), 7).expect("started for this text");
-        let direct = Analysis::new(7, text, Platform::Linux, None, Encoding::Utf8);
+        let direct = Analysis::new(7, text, &inputs());
         assert_eq!(analysis.revision, 7);
         assert_eq!(analysis.doc.text(), text);
         assert_eq!(analysis.diagnostics, direct.diagnostics);

@@ -56,6 +56,10 @@ pub struct Settings {
     pub panel_share: Option<f32>,
     /// The proxy's install folder when it is not in the standard place.
     pub install_dir: Option<PathBuf>,
+    /// The proxy release to validate for, set by hand (`None`: detected).
+    pub proxy_version: Option<crate::schema::ProxyVersion>,
+    /// The ANSI code page files that are not UTF-8 are read in (`None`: this machine's).
+    pub code_page: Option<crate::config::CodePage>,
 }
 
 impl Settings {

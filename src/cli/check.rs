@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::Format;
-use crate::config::{decode, Document};
+use crate::config::{decode_in, Document};
 use crate::connectivity::{self, report, runner, Cancel, Event, Verdict};
 use crate::secrets::Protector;
 
@@ -21,6 +21,14 @@ pub struct CheckArgs {
     /// (default: the folder above `conf/` when the file lives in one).
     #[arg(long)]
     pub install_dir: Option<PathBuf>,
+    /// The proxy release whose rules apply (6.0 and later refuse SHA-1 signed domain controller
+    /// certificates); default: the installed proxy's, detected.
+    #[arg(long, value_name = "X.Y.Z")]
+    pub proxy_version: Option<crate::schema::ProxyVersion>,
+    /// The ANSI code page of the Windows server the file comes from, for a file that is not UTF-8
+    /// (default: this machine's; 1252 off Windows).
+    #[arg(long, value_name = "N")]
+    pub codepage: Option<crate::config::CodePage>,
     /// The config to test.
     pub file: PathBuf,
 }
@@ -40,7 +48,7 @@ pub fn check(
             return ExitCode::from(2);
         }
     };
-    let doc = Document::parse(&decode(&bytes).text);
+    let doc = Document::parse(&decode_in(&bytes, args.codepage.unwrap_or_else(crate::config::CodePage::host)).text);
     if !doc.errors.is_empty() {
         let _ = writeln!(
             err,
@@ -49,7 +57,11 @@ pub fn check(
         );
     }
     let install_dir = args.install_dir.clone().or_else(|| crate::config::file::inferred_install_dir(&args.file));
-    let probes = connectivity::build_plan(&doc, install_dir.as_deref());
+    let registry = crate::service::version::HostRegistry;
+    let proxy_version =
+        crate::service::version::for_config(args.proxy_version, install_dir.as_deref(), &doc, &registry)
+            .map(|v| v.version);
+    let probes = connectivity::build_plan(&doc, install_dir.as_deref(), proxy_version);
     let started = Instant::now();
     let (blocks, finished_probes) = std::sync::mpsc::channel::<String>();
     let sink: runner::EventSink = {

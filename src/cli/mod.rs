@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::{decode, Document};
+use crate::config::{decode_in, Document};
 use crate::schema::Platform;
 use crate::validate::{self, render, Kind, Options};
 
@@ -72,10 +72,19 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// The proxy's install directory, for relative file paths and SSO enrollment
-    /// (default: the folder above `conf/` when the file lives in one).
+    /// The proxy's install directory, for relative file paths, SSO enrollment and the proxy's
+    /// version (default: the folder above `conf/` when the file lives in one).
     #[arg(long)]
     pub install_dir: Option<PathBuf>,
+    /// The proxy release whose rules apply, e.g. 6.8.0, for a config checked away from its
+    /// server (default: the installed proxy's, detected; unknown means 5.0.0's rules, with keys
+    /// added later as warnings).
+    #[arg(long, value_name = "X.Y.Z")]
+    pub proxy_version: Option<crate::schema::ProxyVersion>,
+    /// The ANSI code page of the Windows server the file comes from (1252, 1250, 1251, 932, …),
+    /// for a file that is not UTF-8 (default: this machine's; 1252 off Windows).
+    #[arg(long, value_name = "N")]
+    pub codepage: Option<crate::config::CodePage>,
     /// Files to check.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -200,6 +209,14 @@ fn explain(kind: &str) -> ExitCode {
     }
 }
 
+/// "proxy 6.8.0 from …", or what unknown means.
+fn version_note(version: Option<&crate::service::version::KnownVersion>) -> String {
+    match version {
+        Some(known) => format!("proxy {} {}", known.version, known.source.describe()),
+        None => "proxy version unknown: 5.0.0 rules, later keys as warnings; set --proxy-version".to_string(),
+    }
+}
+
 /// Validates each file and writes the report; 0 clean, 1 errors found, 2 a file could not be read.
 pub fn validate_files(
     args: &ValidateArgs,
@@ -225,13 +242,17 @@ pub fn validate_files(
                 continue;
             }
         };
-        let decoded = decode(&bytes);
+        let decoded = decode_in(&bytes, args.codepage.unwrap_or_else(crate::config::CodePage::host));
         let doc = Document::parse(&decoded.text);
+        let install_dir = args.install_dir.clone().or_else(|| crate::config::file::inferred_install_dir(file));
+        let registry = crate::service::version::HostRegistry;
+        let version = crate::service::version::for_config(args.proxy_version, install_dir.as_deref(), &doc, &registry);
         let options = Options {
             platform: Some(platform),
-            install_dir: args.install_dir.clone().or_else(|| crate::config::file::inferred_install_dir(file)),
+            install_dir,
             encoding: Some(decoded.encoding),
             protector: Some(protector),
+            proxy_version: version.as_ref().map(|v| v.version),
             ..Options::default()
         };
         let diagnostics = validate::validate(&doc, &options);
@@ -243,13 +264,20 @@ pub fn validate_files(
                 let warnings = diagnostics.iter().filter(|d| d.severity == validate::Severity::Warning).count();
                 let _ = writeln!(
                     out,
-                    "{shown}: {errors} error(s), {warnings} warning(s) ({} semantics)",
-                    platform.as_str()
+                    "{shown}: {errors} error(s), {warnings} warning(s) ({} semantics, {}, {})",
+                    platform.as_str(),
+                    decoded.encoding,
+                    version_note(version.as_ref())
                 );
             }
             Format::Json => {
                 let report = render::file_report(&shown, &doc, &diagnostics);
-                json.push(serde_json::to_value(&report).unwrap_or(serde_json::Value::Null));
+                let mut value = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("proxy_version".into(), serde_json::to_value(&version).unwrap_or_default());
+                    object.insert("encoding".into(), serde_json::to_value(decoded.encoding).unwrap_or_default());
+                }
+                json.push(value);
             }
         }
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use authproxy_manager::connectivity::{Problem, StepKind, StepOutcome, Verdict};
 
 use super::servers::{ad, blackholed_address, refused_port, silent_port, slapd};
-use super::{assert_fails_at, assert_passed, outcome, run_with, single};
+use super::{assert_fails_at, assert_passed, outcome, run_for, run_with, single};
 use crate::util::FAKE_DPAPI;
 
 /// An `[ad_client]` against the OpenLDAP test server; `extra` overrides or adds keys.
@@ -310,7 +310,7 @@ fn a_run_streams_its_events_and_can_be_cancelled() {
         "[ad_client]\nhost={}\nport=389\ntimeout=60\nauth_type=plain\nbind_dn=x\nservice_account_password=x\nsearch_dn=x\n",
         blackholed_address()
     );
-    let probes = build_plan(&Document::parse(&text), None);
+    let probes = build_plan(&Document::parse(&text), None, None);
     let events: Arc<Mutex<Vec<Event>>> = Arc::default();
     let sink = {
         let events = events.clone();
@@ -413,5 +413,66 @@ fn malformed_ldap_answers_end_the_probe_not_the_program() {
             String::from_utf8_lossy(&o.stderr)
         );
         assert!(out.contains("internal error") && out.contains(&dir.path().display().to_string()), "{out}");
+    }
+}
+
+/// The SHA-1 signed server over LDAPS and StartTLS, checked for a proxy of `version`.
+fn sha1_server(version: Option<&str>) -> Vec<authproxy_manager::connectivity::ProbeResult> {
+    let s = slapd();
+    let text = one_file([
+        slapd_section("localhost", s.get("TEST_SLAPD_SHA1_LDAPS_PORT"), "ldaps", ""),
+        slapd_section("localhost", s.get("TEST_SLAPD_SHA1_PORT"), "starttls", ""),
+    ]);
+    let results =
+        run_for(&text, Arc::new(authproxy_manager::secrets::Unavailable), version.map(|v| v.parse().unwrap()));
+    assert_eq!(results.len(), 2);
+    results
+}
+
+#[test]
+fn a_sha1_signed_dc_certificate_fails_for_proxy_6_with_its_own_problem() {
+    for r in sha1_server(Some("6.8.0")) {
+        let problem = assert_fails_at(&r, StepKind::Tls, "weak_certificate_signature");
+        let text = problem.to_string();
+        assert!(text.contains("SHA-1") && text.contains("6.0") && text.contains("refuse"), "{text}");
+        assert!(problem.advice().contains("SHA-256"), "{}", problem.advice());
+        assert_eq!(r.verdict, Verdict::Failed);
+    }
+}
+
+#[test]
+fn a_sha1_signed_dc_certificate_fails_when_the_proxy_version_is_unknown() {
+    for r in sha1_server(None) {
+        let problem = assert_fails_at(&r, StepKind::Tls, "weak_certificate_signature");
+        let text = problem.to_string();
+        assert!(text.contains("SHA-1") && text.contains("5.x") && text.contains("6.0"), "{text}");
+    }
+}
+
+#[test]
+fn a_sha1_signed_dc_certificate_only_warns_for_proxy_5() {
+    for r in sha1_server(Some("5.0.0")) {
+        assert!(r.steps.iter().all(|s| !s.outcome.is_failure()), "5.x accepts SHA-1: {r:#?}");
+        let StepOutcome::Warning { problem } = outcome(&r, StepKind::Tls) else { panic!("a warning: {r:#?}") };
+        assert_eq!(problem.class(), "weak_certificate_signature", "{problem}");
+        let text = problem.to_string();
+        assert!(text.contains("not verified") && text.contains("5.0.0") && text.contains("6.0"), "{text}");
+        // Nothing is sent over a connection whose certificate could not be verified.
+        assert!(matches!(outcome(&r, StepKind::Bind), StepOutcome::Skipped { .. }), "{r:#?}");
+        assert_eq!(r.verdict, Verdict::Warning);
+    }
+}
+
+#[test]
+fn a_sha256_signed_dc_certificate_passes_for_proxy_6() {
+    let s = slapd();
+    let text = one_file([
+        slapd_section("localhost", s.get("TEST_SLAPD_LDAPS_PORT"), "ldaps", ""),
+        slapd_section("localhost", s.get("TEST_SLAPD_PORT"), "starttls", ""),
+    ]);
+    let results = run_for(&text, Arc::new(authproxy_manager::secrets::Unavailable), Some("6.8.0".parse().unwrap()));
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        assert_passed(r);
     }
 }

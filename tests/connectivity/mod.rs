@@ -13,12 +13,18 @@ use std::sync::Arc;
 
 use authproxy_manager::config::Document;
 use authproxy_manager::connectivity::{self, runner, Cancel, ProbeResult, Problem, StepKind, StepOutcome};
+use authproxy_manager::schema::ProxyVersion;
 use authproxy_manager::secrets::{Protector, Unavailable};
 
 /// Plans and runs every probe of `text`, with `protector` for `*_protected` values.
 pub fn run_with(text: &str, protector: Arc<dyn Protector>) -> Vec<ProbeResult> {
+    run_for(text, protector, None)
+}
+
+/// [`run_with`] for a proxy of `version` (`None`: unknown).
+pub fn run_for(text: &str, protector: Arc<dyn Protector>, version: Option<ProxyVersion>) -> Vec<ProbeResult> {
     let doc = Document::parse(text);
-    let probes = connectivity::build_plan(&doc, None);
+    let probes = connectivity::build_plan(&doc, None, version);
     assert!(!probes.is_empty(), "nothing to probe in:\n{text}");
     runner::run(&probes, protector, Arc::new(|_| {}), Cancel::default()).expect("runtime starts")
 }

@@ -39,7 +39,7 @@ fn start(script: &str) -> ServerEnv {
     ServerEnv(vars)
 }
 
-/// OpenLDAP: good, IP-only-SAN, wrong-host and expired servers, plus refused/blackhole/silent ports.
+/// OpenLDAP: good, IP-only-SAN, wrong-host, expired and SHA-1 signed servers, plus refused/blackhole/silent ports.
 pub fn slapd() -> &'static ServerEnv {
     static ENV: OnceLock<ServerEnv> = OnceLock::new();
     ENV.get_or_init(|| start("slapd.sh"))

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# OpenLDAP test servers for the connectivity tests, on 127.0.0.1: four slapd processes with the
+# OpenLDAP test servers for the connectivity tests, on 127.0.0.1: five slapd processes with the
 # same small directory, each presenting another certificate:
 #   main       SAN localhost, 127.0.0.1 (valid, from our test CA)   clear, StartTLS and LDAPS
 #   ipsan      SAN IP:127.0.0.1 only (the proxy never matches IP SANs)
 #   wronghost  SAN wrong.example.invalid
 #   expired    valid for localhost, but expired in 2020
+#   sha1       valid for localhost, but signed with SHA-1 (ecdsa-with-SHA1): proxy 6.0 and later refuse it
 # and a second CA that signed nothing here (for "untrusted certificate").
 #
 #   bash tests/servers/slapd.sh [start]   start them, or reuse running ones; prints export KEY='value' lines
@@ -21,7 +22,7 @@ SUFFIX='dc=example,dc=test'
 MANAGER_PW='Manager-Pw-1'
 SERVICE_PW='Passw0rd!Svc'
 USER_PW='Passw0rd!User'
-SERVERS=(main ipsan wronghost expired)
+SERVERS=(main ipsan wronghost expired sha1)
 PACKAGES=(slapd ldap-utils openssl)
 
 NAME=slapd.sh
@@ -39,6 +40,8 @@ next_free_port() {
 
 running() {
   [ -s "$STATE/env" ] || return 1
+  # A set started by an older version of this script lacks the later servers: start afresh.
+  grep -q '^TEST_SLAPD_SHA1_LDAPS_PORT=' "$STATE/env" || return 1
   local name pid
   for name in "${SERVERS[@]}"; do
     pid=$(cat "$STATE/$name/pid" 2>/dev/null) && kill -0 "$pid" 2>/dev/null || return 1
@@ -60,6 +63,7 @@ stop_servers() {
 }
 
 # A certificate signed by our CA: name, subject CN, subjectAltName, then `openssl ca` dates if any.
+# $DIGEST (default sha256) is the hash the CA signs with.
 certificate() {
   local name=$1 cn=$2 san=$3
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
@@ -71,7 +75,8 @@ certificate() {
       -extfile "$STATE/pki/$name.ext" -startdate "$4" -enddate "$5" >/dev/null 2>&1
   else
     openssl x509 -req -in "$STATE/pki/$name.csr" -CA "$STATE/pki/ca.pem" -CAkey "$STATE/pki/ca.key" \
-      -CAcreateserial -days 400 -extfile "$STATE/pki/$name.ext" -out "$STATE/pki/$name.pem" 2>/dev/null
+      -CAcreateserial -days 400 "-${DIGEST:-sha256}" -extfile "$STATE/pki/$name.ext" -out "$STATE/pki/$name.pem" \
+      2>/dev/null
   fi
 }
 
@@ -107,6 +112,9 @@ EOF
   certificate ipsan 127.0.0.1 "IP:127.0.0.1"
   certificate wronghost wrong.example.invalid "DNS:wrong.example.invalid"
   certificate expired localhost "DNS:localhost,DNS:$here,IP:127.0.0.1" 20190101000000Z 20200101000000Z
+  # Debian's OpenSSL 3 still signs with SHA-1 when asked (its TLS clients refuse such a
+  # certificate from security level 1 up, as proxy 6.x does); slapd (GnuTLS) serves it as it is.
+  DIGEST=sha1 certificate sha1 localhost "DNS:localhost,DNS:$here,IP:127.0.0.1"
 }
 
 directory_ldif() {
@@ -216,12 +224,18 @@ start_servers() {
       -D "uid=svc-duo,ou=People,$SUFFIX" -w "$SERVICE_PW" -b "ou=People,$SUFFIX" '(memberOf=cn=DuoUsers,ou=Groups,dc=example,dc=test)' uid \
       2>"$STATE/check.log" | grep -q '^uid: jdoe' || fail "the test server does not answer as it should over ${url#* } (see $STATE/check.log)"
   done
+  # The SHA-1 server really presents its SHA-1 certificate.
+  openssl s_client -connect "127.0.0.1:${tls[sha1]}" </dev/null 2>"$STATE/check.log" |
+    openssl x509 -noout -text 2>>"$STATE/check.log" | grep 'Signature Algorithm: ecdsa-with-SHA1' >/dev/null ||
+    fail "slapd (sha1) does not present a SHA-1 signed certificate on 127.0.0.1:${tls[sha1]} (see $STATE/check.log)"
   cat >"$STATE/env" <<EOF
 TEST_SLAPD_PORT=${clear[main]}
 TEST_SLAPD_LDAPS_PORT=${tls[main]}
 TEST_SLAPD_IPSAN_LDAPS_PORT=${tls[ipsan]}
 TEST_SLAPD_WRONGHOST_LDAPS_PORT=${tls[wronghost]}
 TEST_SLAPD_EXPIRED_LDAPS_PORT=${tls[expired]}
+TEST_SLAPD_SHA1_PORT=${clear[sha1]}
+TEST_SLAPD_SHA1_LDAPS_PORT=${tls[sha1]}
 TEST_SLAPD_CA=$STATE/pki/ca.pem
 TEST_SLAPD_OTHER_CA=$STATE/pki/other-ca.pem
 TEST_SLAPD_BIND_DN=uid=svc-duo,ou=People,$SUFFIX

@@ -38,7 +38,7 @@ fn ten_silent_sections(c: &mut Criterion) {
             )
         })
         .collect();
-    let probes = build_plan(&Document::parse(&text), None);
+    let probes = build_plan(&Document::parse(&text), None, None);
     assert_eq!(probes.len(), 10);
     let mut group = c.benchmark_group("connectivity");
     group.sample_size(10).measurement_time(Duration::from_secs(35)).warm_up_time(Duration::from_secs(1));

@@ -332,13 +332,18 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
         return Some(Hover { range: section.name_range, text });
     }
     let entry = section.entries.iter().find(|e| e.line == line && e.key_range.contains_inclusive(offset))?;
-    let text = match ty.and_then(|t| find_key(t, &entry.name)) {
-        Some(m) => format!("{} — {}\n{}", entry.name, describe(m.spec), m.spec.help),
-        None => format!(
-            "{} is not a key of [{}] sections.",
+    let text = if let Some(m) = ty.and_then(|t| find_key(t, &entry.name)) {
+        format!("{} — {}\n{}", entry.name, describe(m.spec), m.spec.help)
+    } else if let Some(later) = ty.and_then(|t| crate::schema::keys::find_later_key(t, &entry.name)) {
+        format!(
+            "{} — {}; added in proxy {}, rejected by 5.x\n{}",
             entry.name,
-            ty.map_or(section.name.as_str(), |t| t.base_name())
-        ),
+            describe(&later.spec),
+            later.since_text(),
+            later.spec.help
+        )
+    } else {
+        format!("{} is not a key of [{}] sections.", entry.name, ty.map_or(section.name.as_str(), |t| t.base_name()))
     };
     Some(Hover { range: entry.key_range, text })
 }
@@ -361,6 +366,13 @@ mod tests {
         let doc = Document::parse(&text);
         let c = complete(&doc, offset, Platform::Linux).into_iter().find(|c| c.label == label).unwrap();
         apply(&text, &[c.edit]).unwrap()
+    }
+
+    #[test]
+    fn hover_explains_a_key_added_after_5_0() {
+        let text = "[radius_server_auto]\nforce_message_authenticator=true\n";
+        let hover = hover(&Document::parse(text), 25).unwrap();
+        assert!(hover.text.contains("added in proxy 6.x") && hover.text.contains("Blast-RADIUS"), "{}", hover.text);
     }
 
     #[test]

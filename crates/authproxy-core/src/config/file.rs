@@ -8,7 +8,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::encoding::{decode, encode, Decoded, EncodeError, Encoding};
+use super::encoding::{decode_in, encode, CodePage, Decoded, EncodeError, Encoding};
 
 /// A file as loaded: its path, exact bytes and decoded text. `Debug` never shows the content.
 #[derive(Clone)]
@@ -75,13 +75,21 @@ pub enum FileError {
     },
 }
 
-/// Reads and decodes a file, remembering its exact bytes.
+/// Reads and decodes a file (UTF-8, else this machine's ANSI code page), remembering its exact bytes.
 ///
 /// # Errors
 /// [`FileError::Read`] when the file cannot be read.
 pub fn load(path: &Path) -> Result<LoadedFile, FileError> {
+    load_in(path, CodePage::host())
+}
+
+/// As [`load`], reading a file that is not UTF-8 in `code_page`.
+///
+/// # Errors
+/// [`FileError::Read`] when the file cannot be read.
+pub fn load_in(path: &Path, code_page: CodePage) -> Result<LoadedFile, FileError> {
     let original = fs::read(path).map_err(|source| FileError::Read { path: path.to_path_buf(), source })?;
-    let decoded = decode(&original);
+    let decoded = decode_in(&original, code_page);
     tracing::debug!(path = %path.display(), bytes = original.len(), encoding = ?decoded.encoding, "loaded");
     Ok(LoadedFile { path: path.to_path_buf(), original, decoded })
 }

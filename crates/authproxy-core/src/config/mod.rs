@@ -13,7 +13,7 @@ pub mod paths;
 
 pub use document::{Document, Entry, Section};
 pub use edit::{apply, EditError, TextEdit};
-pub use encoding::{decode, encode, Decoded, Encoding};
+pub use encoding::{decode, decode_in, encode, CodePage, Decoded, Encoding};
 pub use parser::{Line, LineKind, SyntaxError, SyntaxErrorKind};
 
 /// Parses `text` into a [`Document`]; see [`Document::parse`].

@@ -224,11 +224,21 @@ fn classify_statement(
         let brackets = TextRange::new(stripped.start, name.end + 1);
         let trailing = TextRange::new(brackets.end, stripped.end);
         let name_text = name.slice(text).to_string();
+        let errors_before = out.errors.len();
         check_duplicate_section(text, index, content, name, &name_text, state, out);
-        let next_id = state.section_ids.len();
-        state.section_id = *state.section_ids.entry(name_text.clone()).or_insert(next_id);
-        if state.section_id == state.seen_keys.len() {
+        let repeated_exactly = out.errors[errors_before..]
+            .iter()
+            .any(|e| matches!(e.kind, SyntaxErrorKind::DuplicateSection { exact: true, .. }));
+        if repeated_exactly {
+            // configparser stops at this header, so its keys are compared only with each other.
+            state.section_id = state.seen_keys.len();
             state.seen_keys.push(Vec::new());
+        } else if let Some(&id) = state.section_ids.get(&name_text) {
+            state.section_id = id;
+        } else {
+            state.section_id = state.seen_keys.len();
+            state.seen_keys.push(Vec::new());
+            state.section_ids.insert(name_text.clone(), state.section_id);
         }
         state.in_section = true;
         state.section_name = name_text;

@@ -93,7 +93,13 @@ pub async fn probe(target: &DuoTarget, protector: &dyn Protector, log: &mut Step
 }
 
 fn policy(target: &DuoTarget) -> TlsPolicy {
-    TlsPolicy { host: target.host.clone(), ca_file: target.ca_file.clone(), verify_chain: true, verify_hostname: true }
+    TlsPolicy {
+        host: target.host.clone(),
+        ca_file: target.ca_file.clone(),
+        verify_chain: true,
+        verify_hostname: true,
+        weak_hash: tls::WeakHashRule::ChainOnly,
+    }
 }
 
 /// Connects (through the proxy when set) and completes TLS. With `log`, records each step;

@@ -42,6 +42,7 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
         ca_file: target.ca_file.clone(),
         verify_chain: target.verify_hostname || target.ca_file.is_some(),
         verify_hostname: target.verify_hostname,
+        weak_hash: tls::WeakHashRule::DomainController { proxy_version: target.proxy_version },
     };
     let mut settings =
         LdapConnSettings::new().set_conn_timeout(timeout).set_starttls(target.transport == Transport::Starttls);
@@ -64,6 +65,10 @@ pub async fn probe(target: &LdapTarget, protector: &dyn Protector, log: &mut Ste
                 .as_deref()
                 .and_then(tls::take_refusal)
                 .unwrap_or_else(|| connect_problem(&e, target.transport, &label, timeout));
+            if problem.is_only_a_warning() {
+                log.warn(step, problem);
+                return log.skip_all(&after(step.kind()), "not tried: the server's certificate could not be verified");
+            }
             return log.fail_and_skip(step, problem, &after(step.kind()));
         }
     };

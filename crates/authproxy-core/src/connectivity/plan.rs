@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Problem;
 use crate::config::paths::PathKind;
 use crate::config::{Document, Entry, Section};
-use crate::schema::SectionType;
+use crate::schema::{ProxyVersion, SectionType};
 use crate::secrets::{Protector, Secret};
 
 /// How long Duo API calls may take (Duo's tool uses 10 s).
@@ -269,6 +269,9 @@ pub struct LdapTarget {
     /// `timeout`.
     #[serde(skip)]
     pub timeout: Duration,
+    /// The proxy version the checks judge by (a SHA-1 DC certificate fails from 6.0 on);
+    /// `None` when unknown.
+    pub proxy_version: Option<ProxyVersion>,
 }
 
 /// One Duo API host to probe.
@@ -381,9 +384,10 @@ fn numbered<'a>(section: &'a Section, stem: &str, first_number: u32) -> Vec<(&'a
     found
 }
 
-/// Builds the probes for `doc`, in file order. `install_dir` resolves relative CA paths.
+/// Builds the probes for `doc`, in file order. `install_dir` resolves relative CA paths;
+/// `proxy_version` (`None` when unknown) is the release whose rules the LDAP checks apply.
 #[must_use]
-pub fn build_plan(doc: &Document, install_dir: Option<&Path>) -> Vec<Probe> {
+pub fn build_plan(doc: &Document, install_dir: Option<&Path>, proxy_version: Option<ProxyVersion>) -> Vec<Probe> {
     let defaults = doc.section("DEFAULT");
     let main = doc.section("main");
     let main_value = |key: &str| main.and_then(|m| value(m, defaults, key)).filter(|v| !v.trim().is_empty());
@@ -402,7 +406,9 @@ pub fn build_plan(doc: &Document, install_dir: Option<&Path>) -> Vec<Probe> {
         match kind {
             SectionType::AdClient => {
                 for (entry, _) in numbered(section, "host", 2) {
-                    let target = ProbeTarget::Ldap(ldap_target(section, defaults, entry.value.trim(), install_dir));
+                    let mut ldap = ldap_target(section, defaults, entry.value.trim(), install_dir);
+                    ldap.proxy_version = proxy_version;
+                    let target = ProbeTarget::Ldap(ldap);
                     probes.push(located(doc, section, Some(entry), target));
                 }
             }
@@ -504,6 +510,7 @@ fn ldap_target(section: &Section, defaults: Option<&Section>, host: &str, instal
         search_dn: get("search_dn").to_string(),
         filter: user_filter(get("security_group_dn"), get("ldap_filter")),
         timeout,
+        proxy_version: None,
     }
 }
 
@@ -514,14 +521,14 @@ mod tests {
     #[test]
     fn a_huge_timeout_is_capped_and_never_overflows() {
         let doc = Document::parse("[ad_client]\nhost=dc1\ntimeout=18446744073709551615\nsearch_dn=dc=x\n");
-        let plan = build_plan(&doc, None);
+        let plan = build_plan(&doc, None, None);
         let ProbeTarget::Ldap(ldap) = &plan[0].target else { panic!("an LDAP probe") };
         assert_eq!(ldap.timeout, Duration::from_secs(LDAP_MAX_TIMEOUT_SECONDS));
         assert_eq!(plan[0].time_limit(), Duration::from_secs(4 * LDAP_MAX_TIMEOUT_SECONDS));
     }
 
     fn plan(text: &str) -> Vec<Probe> {
-        build_plan(&Document::parse(text), Some(Path::new("/opt/duoauthproxy")))
+        build_plan(&Document::parse(text), Some(Path::new("/opt/duoauthproxy")), None)
     }
 
     #[test]
@@ -600,6 +607,23 @@ mod tests {
     #[test]
     fn sections_without_hosts_give_no_probes() {
         assert!(plan("[ad_client]\nsearch_dn=x\n[radius_server_auto]\nikey=x\n[duo_only_client]\n").is_empty());
+    }
+
+    #[test]
+    fn the_proxy_version_reaches_every_ldap_target() {
+        let doc = Document::parse("[ad_client]\nhost=a\nhost_2=b\n[radius_client]\nhost=10.0.0.1\nsecret=s\n");
+        let version = ProxyVersion::new(6, 8, 0);
+        let probes = build_plan(&doc, None, Some(version));
+        let versions: Vec<_> = probes
+            .iter()
+            .filter_map(|p| match &p.target {
+                ProbeTarget::Ldap(l) => Some(l.proxy_version),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(versions, [Some(version), Some(version)]);
+        let ProbeTarget::Ldap(unknown) = &build_plan(&doc, None, None)[0].target else { unreachable!() };
+        assert_eq!(unknown.proxy_version, None);
     }
 
     #[test]

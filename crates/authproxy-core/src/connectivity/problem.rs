@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::ad_codes;
+use crate::schema::ProxyVersion;
 
 /// The kind of server a probe talks to: the same failure needs different advice for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +78,18 @@ pub enum Problem {
     CertificateNotYetValid {
         /// Its notBefore, as text.
         not_before: String,
+    },
+    /// The domain controller's certificate is signed with SHA-1 (or MD5): proxy 6.0 and later
+    /// refuse it, 5.x accepts it. A failure when the proxy is 6.0 or later or its version is
+    /// unknown; a warning for 5.x, where this check (which cannot verify such a signature) did
+    /// not verify the chain.
+    WeakCertificateSignature {
+        /// The hash, e.g. `SHA-1`.
+        hash: String,
+        /// The certificate's signature algorithm, e.g. `sha1WithRSAEncryption`.
+        algorithm: String,
+        /// The proxy version the check was run for; `None` when unknown.
+        proxy_version: Option<ProxyVersion>,
     },
     /// The CA file could not be used.
     CaFileUnusable {
@@ -232,6 +245,7 @@ impl Problem {
             Self::HostnameMismatch { .. } => "hostname_mismatch",
             Self::CertificateExpired { .. } => "certificate_expired",
             Self::CertificateNotYetValid { .. } => "certificate_not_yet_valid",
+            Self::WeakCertificateSignature { .. } => "weak_certificate_signature",
             Self::CaFileUnusable { .. } => "ca_file_unusable",
             Self::TlsHandshake { .. } => "tls_handshake",
             Self::NotLdap { .. } => "not_ldap",
@@ -254,6 +268,13 @@ impl Problem {
             Self::InternalError { .. } => "internal_error",
             Self::Cancelled => "cancelled",
         }
+    }
+
+    /// Whether the proxy itself lets this pass, so the step that meets it warns instead of
+    /// failing: a SHA-1 domain controller certificate for a 5.x proxy.
+    #[must_use]
+    pub fn is_only_a_warning(&self) -> bool {
+        matches!(self, Self::WeakCertificateSignature { proxy_version: Some(v), .. } if !v.at_least(ProxyVersion::V6))
     }
 
     /// What to do about it, worded for the kind of server that failed; the same as
@@ -342,6 +363,19 @@ impl Problem {
             Self::CertificateNotYetValid { .. } => {
                 "check this machine's clock and the certificate's start date".into()
             }
+            Self::WeakCertificateSignature { proxy_version, .. } => {
+                let when = if proxy_version.is_some_and(|v| !v.at_least(ProxyVersion::V6)) {
+                    "before upgrading the proxy to 6.0 or later, reissue"
+                } else {
+                    "reissue"
+                };
+                format!(
+                    "{when} the domain controller's certificate signed with SHA-256 or stronger: set the hash \
+                     algorithm of the issuing CA (AD CS: `certutil -setreg ca\\csp\\CNGHashAlgorithm SHA256`, then \
+                     restart the CA) or of the certificate template to SHA-256, and enroll the DC for a new \
+                     certificate"
+                )
+            }
             Self::CaFileUnusable { .. } => "point the CA setting at a readable PEM file of CA certificates".into(),
             Self::TlsHandshake { .. } => {
                 "check that the port speaks TLS for this transport (636 for ldaps; 389 for clear and starttls)".into()
@@ -428,6 +462,27 @@ impl fmt::Display for Problem {
             Self::CertificateExpired { not_after } => write!(f, "the server's certificate expired on {not_after}"),
             Self::CertificateNotYetValid { not_before } => {
                 write!(f, "the server's certificate is not valid before {not_before}")
+            }
+            Self::WeakCertificateSignature { hash, algorithm, proxy_version } => {
+                write!(f, "the domain controller's certificate is signed with {hash} ({algorithm}); ")?;
+                match proxy_version {
+                    Some(v) if v.at_least(ProxyVersion::V6) => write!(
+                        f,
+                        "proxy 6.0 and later need SHA-256 or stronger and refuse it, so this proxy ({v}) cannot \
+                         connect to it"
+                    ),
+                    Some(v) => write!(
+                        f,
+                        "this check cannot verify such a signature, so the certificate chain was not verified; \
+                         proxy {v} still accepts {hash}, but 6.0 and later need SHA-256 or stronger and refuse it, \
+                         so upgrading the proxy will break this connection"
+                    ),
+                    None => write!(
+                        f,
+                        "a 5.x proxy still accepts it, but proxy 6.0 and later need SHA-256 or stronger and refuse \
+                         it (the proxy's version is not known here, so this counts as a failure)"
+                    ),
+                }
             }
             Self::CaFileUnusable { path, detail } => write!(f, "CA file {path}: {detail}"),
             Self::TlsHandshake { detail } => write!(f, "TLS handshake failed: {detail}"),

@@ -4,6 +4,11 @@
 //! The host name is checked by Duo's own rule (`lib/ssl_verify.py`): the configured `host` is
 //! matched against the certificate's DNS names, falling back to the subject CN only when there
 //! are none; IP address entries are never consulted.
+//!
+//! A domain controller's certificate signed with SHA-1 or MD5 is judged by the proxy's version:
+//! 6.0 and later refuse it, 5.x accepts it. webpki cannot verify such a signature at all, so for
+//! 5.x the chain stays unverified and the refusal is recorded as a warning
+//! ([`Problem::is_only_a_warning`]); the connection is never made on an unverified chain.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,6 +24,7 @@ use rustls::{
 };
 
 use super::Problem;
+use crate::schema::ProxyVersion;
 
 /// What to check, per connection.
 #[derive(Debug, Clone)]
@@ -32,6 +38,21 @@ pub struct TlsPolicy {
     pub verify_chain: bool,
     /// Check the host name.
     pub verify_hostname: bool,
+    /// How a certificate signed with SHA-1 or MD5 is judged.
+    pub weak_hash: WeakHashRule,
+}
+
+/// How a server certificate signed with SHA-1 or MD5 is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakHashRule {
+    /// No rule of its own (Duo's API): webpki cannot verify it, so the chain is refused as any
+    /// chain with a bad signature.
+    ChainOnly,
+    /// A domain controller: proxy 6.0 and later refuse it, 5.x accepts it.
+    DomainController {
+        /// The proxy's version; `None` when unknown (judged as 6.0 and later would).
+        proxy_version: Option<ProxyVersion>,
+    },
 }
 
 /// A client config plus the slot where its verifier leaves the reason it refused a certificate.
@@ -70,6 +91,7 @@ pub fn prepare(policy: &TlsPolicy) -> Result<Prepared, Problem> {
         host: policy.host.clone(),
         verify_chain: policy.verify_chain,
         verify_hostname: policy.verify_hostname && policy.verify_chain,
+        weak_hash: policy.weak_hash,
         trusted,
         refusal: refusal.clone(),
     };
@@ -134,6 +156,7 @@ struct ProxyVerifier {
     host: String,
     verify_chain: bool,
     verify_hostname: bool,
+    weak_hash: WeakHashRule,
     trusted: String,
     refusal: Arc<Mutex<Option<Problem>>>,
 }
@@ -159,22 +182,45 @@ impl ServerCertVerifier for ProxyVerifier {
         if !self.verify_chain {
             return Ok(ServerCertVerified::assertion());
         }
-        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        let weak = match self.weak_hash {
+            WeakHashRule::ChainOnly => None,
+            WeakHashRule::DomainController { proxy_version } => {
+                weak_signature(end_entity).map(|weak| (weak, proxy_version))
+            }
+        };
+        // webpki checks the dates before any signature, so an expired certificate is named as
+        // such; a weak one fails on its signature, which is then judged below, after the name.
+        let unverified = match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
             Ok(_)
             | Err(TlsError::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => {}
+            )) => None,
+            Err(e) if weak.is_some() && is_signature_error(&e) => Some(e),
             Err(e) => {
                 let problem = chain_problem(&e, end_entity, &self.trusted);
                 return self.refuse(problem, e);
             }
-        }
+        };
         if self.verify_hostname {
             let names = CertNames::read(end_entity);
             if !names.matches(&self.host) {
                 let problem =
                     Problem::HostnameMismatch { host: self.host.clone(), certificate_names: names.describe() };
                 return self.refuse(problem, TlsError::InvalidCertificate(CertificateError::NotValidForName));
+            }
+        }
+        if let Some((weak, proxy_version)) = weak {
+            let problem = Problem::WeakCertificateSignature {
+                hash: weak.hash.into(),
+                algorithm: weak.algorithm.into(),
+                proxy_version,
+            };
+            // A 5.x proxy accepts it, but its chain could not be verified here: refused all the
+            // same (nothing is sent over an unverified connection), recorded as a warning.
+            if !problem.is_only_a_warning() || unverified.is_some() {
+                let error = unverified.unwrap_or(TlsError::InvalidCertificate(CertificateError::BadSignature));
+                return self.refuse(problem, error);
             }
         }
         Ok(ServerCertVerified::assertion())
@@ -201,6 +247,66 @@ impl ServerCertVerifier for ProxyVerifier {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.provider.signature_verification_algorithms.supported_schemes()
     }
+}
+
+/// A chain error from a signature algorithm webpki does not implement (SHA-1 and MD5 among them).
+#[allow(deprecated)] // rustls still maps webpki's errors without context to the old variant
+fn is_signature_error(error: &TlsError) -> bool {
+    matches!(
+        error,
+        TlsError::InvalidCertificate(
+            CertificateError::UnsupportedSignatureAlgorithm
+                | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+                | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. }
+        )
+    )
+}
+
+/// A certificate signature made with a hash proxy 6.0 and later refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeakSignature {
+    /// The hash, e.g. `SHA-1`.
+    pub hash: &'static str,
+    /// The signature algorithm, e.g. `ecdsa-with-SHA1`.
+    pub algorithm: &'static str,
+}
+
+/// Signature algorithms with SHA-1 or an older hash, by OID (RSASSA-PSS is read from its parameters).
+const WEAK_SIGNATURES: &[(&str, &str, &str)] = &[
+    ("1.2.840.113549.1.1.2", "md2WithRSAEncryption", "MD2"),
+    ("1.2.840.113549.1.1.3", "md4WithRSAEncryption", "MD4"),
+    ("1.2.840.113549.1.1.4", "md5WithRSAEncryption", "MD5"),
+    ("1.2.840.113549.1.1.5", "sha1WithRSAEncryption", "SHA-1"),
+    ("1.3.14.3.2.3", "md5WithRSA", "MD5"),
+    ("1.3.14.3.2.25", "md5WithRSASignature", "MD5"),
+    ("1.3.14.3.2.27", "dsaWithSHA1", "SHA-1"),
+    ("1.3.14.3.2.29", "sha1WithRSASignature", "SHA-1"),
+    ("1.2.840.10040.4.3", "dsa-with-sha1", "SHA-1"),
+    ("1.2.840.10045.4.1", "ecdsa-with-SHA1", "SHA-1"),
+];
+
+/// The weak hash the certificate (DER) is signed with, if it is SHA-1 or older; `None` for a
+/// stronger one or a certificate that does not parse.
+#[must_use]
+pub fn weak_signature(der: &[u8]) -> Option<WeakSignature> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let algorithm = &cert.signature_algorithm;
+    let oid = algorithm.algorithm.to_id_string();
+    if let Some((_, name, hash)) = WEAK_SIGNATURES.iter().find(|(id, _, _)| *id == oid) {
+        return Some(WeakSignature { hash, algorithm: name });
+    }
+    // RSASSA-PSS names its hash in its parameters, SHA-1 when they leave it out.
+    if oid == "1.2.840.113549.1.1.10" {
+        use x509_parser::signature_algorithm::SignatureAlgorithm;
+        if let Ok(SignatureAlgorithm::RSASSA_PSS(params)) = SignatureAlgorithm::try_from(algorithm) {
+            match params.hash_algorithm_oid().to_id_string().as_str() {
+                "1.3.14.3.2.26" => return Some(WeakSignature { hash: "SHA-1", algorithm: "RSASSA-PSS with SHA-1" }),
+                "1.2.840.113549.2.5" => return Some(WeakSignature { hash: "MD5", algorithm: "RSASSA-PSS with MD5" }),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn chain_problem(error: &TlsError, end_entity: &CertificateDer<'_>, trusted: &str) -> Problem {
@@ -372,8 +478,105 @@ mod tests {
             ca_file: Some("/nonexistent/ca.pem".into()),
             verify_chain: true,
             verify_hostname: true,
+            weak_hash: WeakHashRule::ChainOnly,
         };
         let Err(problem) = prepare(&policy) else { panic!("a missing file must not load") };
         assert_eq!(problem.class(), "ca_file_unusable");
+    }
+
+    const CA: &str = include_str!("testdata/ca.pem");
+    const ECDSA_SHA1: &str = include_str!("testdata/ecdsa-sha1.pem");
+    const ECDSA_SHA256: &str = include_str!("testdata/ecdsa-sha256.pem");
+    /// 2030-01-01, inside the test certificates' validity (2026 to 2126).
+    const IN_2030: u64 = 1_893_456_000;
+
+    fn der(pem: &str) -> CertificateDer<'static> {
+        CertificateDer::from_pem_slice(pem.as_bytes()).expect("a PEM certificate")
+    }
+
+    #[test]
+    fn sha1_and_md5_signatures_are_weak_sha256_ones_are_not() {
+        let cases = [
+            (ECDSA_SHA1, Some(("SHA-1", "ecdsa-with-SHA1"))),
+            (include_str!("testdata/rsa-sha1.pem"), Some(("SHA-1", "sha1WithRSAEncryption"))),
+            (include_str!("testdata/rsa-md5.pem"), Some(("MD5", "md5WithRSAEncryption"))),
+            (include_str!("testdata/rsa-pss-sha1.pem"), Some(("SHA-1", "RSASSA-PSS with SHA-1"))),
+            (ECDSA_SHA256, None),
+            (include_str!("testdata/rsa-pss-sha256.pem"), None),
+            (CA, None),
+        ];
+        for (pem, expected) in cases {
+            let found = weak_signature(&der(pem)).map(|w| (w.hash, w.algorithm));
+            assert_eq!(found, expected, "{pem}");
+        }
+        assert_eq!(weak_signature(b"not a certificate"), None);
+    }
+
+    /// Our verifier over the test CA, for `host`, judging weak hashes by `rule`, at `unix_seconds`.
+    fn verify(pem: &str, host: &str, rule: WeakHashRule, unix_seconds: u64) -> Result<(), Problem> {
+        let provider = provider();
+        let mut roots = RootCertStore::empty();
+        roots.add(der(CA)).unwrap();
+        let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().unwrap();
+        let verifier = ProxyVerifier {
+            inner,
+            provider,
+            host: host.into(),
+            verify_chain: true,
+            verify_hostname: true,
+            weak_hash: rule,
+            trusted: "the test CA".into(),
+            refusal: Arc::default(),
+        };
+        let name = ServerName::try_from(host.to_string()).unwrap();
+        let now = UnixTime::since_unix_epoch(std::time::Duration::from_secs(unix_seconds));
+        match verifier.verify_server_cert(&der(pem), &[], &name, &[], now) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(take_refusal(&verifier.refusal).unwrap_or_else(|| panic!("{e} refused without a problem"))),
+        }
+    }
+
+    fn dc(version: Option<&str>) -> WeakHashRule {
+        WeakHashRule::DomainController { proxy_version: version.map(|v| v.parse().unwrap()) }
+    }
+
+    #[test]
+    fn a_sha1_dc_certificate_fails_for_6_and_unknown_versions_and_only_warns_for_5() {
+        let for_6 = verify(ECDSA_SHA1, "localhost", dc(Some("6.8.0")), IN_2030).unwrap_err();
+        assert_eq!(for_6.class(), "weak_certificate_signature", "{for_6}");
+        assert!(!for_6.is_only_a_warning());
+        let text = for_6.to_string();
+        assert!(text.contains("SHA-1") && text.contains("6.0") && text.contains("6.8.0"), "{text}");
+        assert!(for_6.advice().contains("SHA-256"), "{}", for_6.advice());
+
+        let unknown = verify(ECDSA_SHA1, "localhost", dc(None), IN_2030).unwrap_err();
+        assert_eq!(unknown.class(), "weak_certificate_signature", "{unknown}");
+        assert!(!unknown.is_only_a_warning());
+        assert!(unknown.to_string().contains("5.x") && unknown.to_string().contains("6.0"), "{unknown}");
+
+        // 5.x accepts it, but webpki cannot verify it: refused here, as a warning, never "verified".
+        let for_5 = verify(ECDSA_SHA1, "localhost", dc(Some("5.0.0")), IN_2030).unwrap_err();
+        assert_eq!(for_5.class(), "weak_certificate_signature", "{for_5}");
+        assert!(for_5.is_only_a_warning());
+        assert!(for_5.to_string().contains("not verified"), "{for_5}");
+        assert!(for_5.advice().contains("before upgrading"), "{}", for_5.advice());
+
+        assert_eq!(verify(ECDSA_SHA256, "localhost", dc(Some("6.8.0")), IN_2030), Ok(()));
+        assert_eq!(verify(ECDSA_SHA256, "localhost", dc(None), IN_2030), Ok(()));
+    }
+
+    #[test]
+    fn an_expired_or_wrong_host_sha1_certificate_is_named_as_such() {
+        let in_2200 = 7_258_118_400;
+        let expired = verify(ECDSA_SHA1, "localhost", dc(Some("6.8.0")), in_2200).unwrap_err();
+        assert_eq!(expired.class(), "certificate_expired", "{expired}");
+        let wrong_host = verify(ECDSA_SHA1, "dc1.example.com", dc(Some("6.8.0")), IN_2030).unwrap_err();
+        assert_eq!(wrong_host.class(), "hostname_mismatch", "{wrong_host}");
+    }
+
+    #[test]
+    fn the_sha1_rule_is_for_domain_controllers_only() {
+        let duo = verify(ECDSA_SHA1, "localhost", WeakHashRule::ChainOnly, IN_2030).unwrap_err();
+        assert_ne!(duo.class(), "weak_certificate_signature", "{duo}");
     }
 }

@@ -1,5 +1,5 @@
-//! Windows API calls beyond DPAPI: replacing a file in place, and reaching the console of
-//! the program that started us. Every `unsafe` block here wraps one documented call.
+//! Windows API calls beyond DPAPI: replacing a file in place, reaching the console of the
+//! program that started us, reading a registry string and the ANSI code page. Every `unsafe` block here wraps one documented call.
 #![allow(unsafe_code)]
 
 use std::os::windows::ffi::OsStrExt as _;
@@ -8,12 +8,16 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use windows_sys::Win32::Foundation::{GENERIC_READ, GENERIC_WRITE, INVALID_HANDLE_VALUE};
+use windows_sys::Win32::Globalization::GetACP;
 use windows_sys::Win32::Storage::FileSystem::{
     CreateFileW, ReplaceFileW, FILE_SHARE_READ, FILE_SHARE_WRITE, OPEN_EXISTING, REPLACEFILE_WRITE_THROUGH,
 };
 use windows_sys::Win32::System::Console::{
     AttachConsole, GetStdHandle, SetStdHandle, ATTACH_PARENT_PROCESS, STD_ERROR_HANDLE, STD_HANDLE, STD_INPUT_HANDLE,
     STD_OUTPUT_HANDLE,
+};
+use windows_sys::Win32::System::Registry::{
+    RegGetValueW, HKEY_LOCAL_MACHINE, RRF_RT_REG_SZ, RRF_SUBKEY_WOW6432KEY, RRF_SUBKEY_WOW6464KEY,
 };
 
 fn wide(path: &Path) -> Vec<u16> {
@@ -102,4 +106,55 @@ fn std_handle_valid(id: STD_HANDLE) -> bool {
     // SAFETY: no pointers.
     let handle = unsafe { GetStdHandle(id) };
     !handle.is_null() && handle != INVALID_HANDLE_VALUE
+}
+
+/// Which registry view to read: 64-bit programs' or 32-bit programs' (`WOW6432Node`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryView {
+    /// The 64-bit view.
+    Native64,
+    /// The 32-bit view, where 32-bit installers (older proxies) write.
+    Wow32,
+}
+
+/// A `REG_SZ` value under `HKEY_LOCAL_MACHINE\subkey`, or `None` when the key or value is absent
+/// or not a string.
+#[must_use]
+pub fn hklm_string(subkey: &str, value: &str, view: RegistryView) -> Option<String> {
+    let subkey: Vec<u16> = subkey.encode_utf16().chain(std::iter::once(0)).collect();
+    let value: Vec<u16> = value.encode_utf16().chain(std::iter::once(0)).collect();
+    let flags = RRF_RT_REG_SZ
+        | match view {
+            RegistryView::Native64 => RRF_SUBKEY_WOW6464KEY,
+            RegistryView::Wow32 => RRF_SUBKEY_WOW6432KEY,
+        };
+    let mut buffer = vec![0u16; 512];
+    let mut bytes = u32::try_from(buffer.len() * 2).ok()?;
+    // SAFETY: the names are NUL-terminated UTF-16 strings; `buffer` holds `bytes` bytes, and the
+    // call writes at most that many (it fails with ERROR_MORE_DATA otherwise).
+    let status = unsafe {
+        RegGetValueW(
+            HKEY_LOCAL_MACHINE,
+            subkey.as_ptr(),
+            value.as_ptr(),
+            flags,
+            null_mut(),
+            buffer.as_mut_ptr().cast(),
+            &raw mut bytes,
+        )
+    };
+    if status != 0 {
+        return None;
+    }
+    let chars = usize::try_from(bytes).ok()? / 2;
+    let text = &buffer[..chars.min(buffer.len())];
+    let end = text.iter().position(|&c| c == 0).unwrap_or(text.len());
+    Some(String::from_utf16_lossy(&text[..end]))
+}
+
+/// The machine's ANSI code page (1252 on western European Windows, 1250, 1251, 932 elsewhere).
+#[must_use]
+pub fn ansi_code_page() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { GetACP() }
 }

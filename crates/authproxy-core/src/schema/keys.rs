@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use super::types::{EnumValue, ValueType};
-use super::SectionType;
+use super::{ProxyVersion, SectionType};
 
 /// Whether a key must be present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1160,20 +1160,60 @@ pub static RUNTIME_ONLY_KEYS: &[ExtraKey] = &[
     },
 ];
 
-/// Keys seen in proxy versions after 5.0.0 (unverified against a checker).
-pub static NEWER_KEYS: &[ExtraKey] = &[ExtraKey {
-    name: "force_message_authenticator",
-    sections: &[
-        S::RadiusClient,
-        S::RadiusServerAuto,
-        S::RadiusServerChallenge,
-        S::RadiusServerIframe,
-        S::RadiusServerConcat,
-        S::RadiusServerDuoOnly,
-        S::RadiusServerEap,
-    ],
-    note: "Boolean added in 6.x proxies as a Blast-RADIUS mitigation: require/send the Message-Authenticator attribute. Unknown to the 5.0.0 checker.",
+/// A key added after 5.0.0: accepted and type-checked for proxies at or after `since`.
+#[derive(Debug, Clone, Copy)]
+pub struct LaterKey {
+    /// The key as the table describes keys (sections, type, default, help).
+    pub spec: KeySpec,
+    /// The first release known to accept it. Where the exact release is unknown, the first
+    /// release of the series it was first seen in, and `since_exact` is false.
+    pub since: ProxyVersion,
+    /// Whether `since` is the exact release that added it.
+    pub since_exact: bool,
+    /// Where the fact comes from.
+    pub source: &'static str,
+}
+
+impl LaterKey {
+    /// "6.0.0" or "6.x (the exact release is not known)".
+    #[must_use]
+    pub fn since_text(&self) -> String {
+        if self.since_exact {
+            self.since.to_string()
+        } else {
+            format!("{}.x (the exact release is not known)", self.since.major)
+        }
+    }
+}
+
+/// Keys added after 5.0.0, one row per fact (fact sheet §14). No source newer than 5.0.0
+/// exists, so each row is "known from docs or admin tools", never verified against a checker.
+pub static LATER_KEYS: &[LaterKey] = &[LaterKey {
+    spec: key(
+        "force_message_authenticator",
+        &[
+            S::RadiusClient,
+            S::RadiusServerAuto,
+            S::RadiusServerChallenge,
+            S::RadiusServerIframe,
+            S::RadiusServerConcat,
+            S::RadiusServerDuoOnly,
+            S::RadiusServerEap,
+        ],
+        ValueType::Bool,
+        Some("false"),
+        "Blast-RADIUS (CVE-2024-3596) mitigation in 6.x proxies: require the Message-Authenticator attribute on RADIUS packets, and send it. Set it to true once every RADIUS client and server involved sends the attribute.",
+    ),
+    since: ProxyVersion::V6,
+    since_exact: false,
+    source: "Duo's Blast-RADIUS advice as pasted by 2024-2026 upgrade tools (monobrau/windows-network-config duoproxyupdate); sections and default presumed",
 }];
+
+/// The later key `key` of section type `ty`, if it is one.
+#[must_use]
+pub fn find_later_key(ty: SectionType, key: &str) -> Option<&'static LaterKey> {
+    LATER_KEYS.iter().find(|k| k.spec.name == key && k.spec.sections.contains(&ty))
+}
 
 /// Keys the 5.0.0 checker accepts but reports as DeprecatedKey (a warning).
 pub static DEPRECATED_KEYS: &[ExtraKey] = &[ExtraKey {
@@ -1351,10 +1391,18 @@ mod tests {
 
     #[test]
     fn extra_lists_are_not_in_the_table() {
-        for extra in RUNTIME_ONLY_KEYS.iter().chain(NEWER_KEYS).chain(DEPRECATED_KEYS) {
+        for extra in RUNTIME_ONLY_KEYS.iter().chain(DEPRECATED_KEYS) {
             assert!(!extra.note.is_empty());
             for &section in extra.sections {
                 assert!(find_key(section, extra.name).is_none(), "{} in {section:?}", extra.name);
+            }
+        }
+        for later in LATER_KEYS {
+            assert!(later.since.at_least(ProxyVersion::V6), "{}", later.spec.name);
+            assert!(!later.source.is_empty() && !later.spec.help.is_empty());
+            for &section in later.spec.sections {
+                assert!(find_key(section, later.spec.name).is_none(), "{} in {section:?}", later.spec.name);
+                assert!(find_later_key(section, later.spec.name).is_some());
             }
         }
         for &(section, alias, canonical) in ALIASES {

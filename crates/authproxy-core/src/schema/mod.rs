@@ -5,11 +5,13 @@
 
 pub mod keys;
 pub mod types;
+pub mod version;
 
 use serde::Serialize;
 
 pub use keys::{find_key, keys_for, KeyMatch, KeySpec, Numbering, Requirement};
 pub use types::{check_value, TypeError, ValueType};
+pub use version::ProxyVersion;
 
 /// Which operating system's proxy semantics apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

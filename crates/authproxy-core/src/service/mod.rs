@@ -14,6 +14,7 @@ pub mod monitor;
 pub mod systemd;
 #[cfg(unix)]
 pub mod trust;
+pub mod version;
 #[cfg(windows)]
 pub mod windows;
 

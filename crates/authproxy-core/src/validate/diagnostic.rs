@@ -111,8 +111,6 @@ kinds! {
     SsoNotEnrolled => Error,
     /// A `;` or `#` after a value is not a comment: the proxy keeps it as part of the value.
     InlineComment => Warning,
-    /// The file starts with a UTF-8 byte order mark, which hides the first section header from the proxy.
-    ByteOrderMark => Error,
     /// Non-ASCII text in a UTF-8 file: the Windows proxy reads the file in the ANSI code page and mis-reads it.
     NonAsciiText => Warning,
     /// More than one `[cloud]` section: the proxy refuses to start (its checker does not notice).
@@ -143,11 +141,11 @@ kinds! {
 
 impl Kind {
     /// Whether the proxy refuses to load or start with a file that has this finding: it cannot
-    /// parse the file (duplicate keys or sections, unparsable lines), a BOM hides the first
-    /// header, several `[cloud]` sections, or no section at all.
+    /// parse the file (duplicate keys or sections, unparsable lines, a BOM hiding the first
+    /// header), several `[cloud]` sections, or no section at all.
     #[must_use]
     pub fn stops_the_proxy(self) -> bool {
-        matches!(self, Self::LoadError | Self::ByteOrderMark | Self::MultipleCloudSections | Self::NoSections)
+        matches!(self, Self::LoadError | Self::MultipleCloudSections | Self::NoSections)
     }
 }
 

@@ -4,6 +4,7 @@
 //! Input is a parsed [`Document`]; output is a list of [`Diagnostic`]s sorted
 //! by position. Validation never fails and never prints a secret.
 
+mod cascade;
 pub mod diagnostic;
 pub mod render;
 mod rules;
@@ -17,7 +18,7 @@ use std::path::PathBuf;
 pub use diagnostic::{Diagnostic, Fix, Kind, Severity};
 
 use crate::config::{Document, Encoding};
-use crate::schema::Platform;
+use crate::schema::{Platform, ProxyVersion};
 use crate::secrets::Protector;
 
 /// Whether the SSO enrollment step has been run.
@@ -46,6 +47,9 @@ pub struct Options<'a> {
     pub protector: Option<&'a dyn Protector>,
     /// SSO enrollment state.
     pub sso_enrollment: SsoEnrollment,
+    /// The proxy release whose rules apply; `None` when unknown (the 5.0.0 rules, with keys
+    /// added later reported as warnings).
+    pub proxy_version: Option<ProxyVersion>,
     /// Keep checking sections even when the proxy could not load the file
     /// (useful while typing; the CLI follows the proxy and stops).
     pub continue_after_load_error: bool,
@@ -59,6 +63,7 @@ impl std::fmt::Debug for Options<'_> {
             .field("encoding", &self.encoding)
             .field("protector", &self.protector.map(|p| p.available()))
             .field("sso_enrollment", &self.sso_enrollment)
+            .field("proxy_version", &self.proxy_version)
             .field("continue_after_load_error", &self.continue_after_load_error)
             .finish()
     }
@@ -90,6 +95,7 @@ pub fn validate(doc: &Document, options: &Options<'_>) -> Vec<Diagnostic> {
         rules::plaintext::check(doc, options, &mut out);
         rules::keys::add_missing_key_fixes(doc, &mut out);
     }
+    cascade::fold(doc, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.kind));
     out.dedup();
     tracing::debug!(

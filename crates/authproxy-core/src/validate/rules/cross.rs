@@ -28,57 +28,65 @@ fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
     }
 }
 
-/// Names of client sections as the checker lists them: the case-sensitive substring `client`.
+/// Names of client sections as the checker's mapping rule lists them: the case-sensitive substring `client`.
 fn client_sections<'a>(views: &'a [View<'_>]) -> Vec<&'a str> {
     views.iter().map(View::name).filter(|n| n.contains("client")).collect()
 }
 
-/// What client resolution needs from the whole file, computed once.
+/// Client resolution exactly as the proxy's `get_section_client` does it (fact sheet §7).
 struct ClientLookup<'a> {
-    clients: Vec<&'a str>,
-    only_ad_client: Option<String>,
-    main_client: Option<String>,
+    /// Sections with `client` in their lower-cased name (resolution counts these).
+    any_case_clients: Vec<&'a str>,
+    /// Of those, the ones whose name starts with `ad_client` as written.
+    ad_clients: Vec<&'a str>,
+    /// `[main] client`, when set and not empty.
+    main_client: Option<&'a str>,
 }
 
 impl<'a> ClientLookup<'a> {
     fn new(views: &'a [View<'_>]) -> Self {
-        let ad: Vec<&str> = views.iter().map(View::name).filter(|n| starts_with_ignore_case(n, "ad_client")).collect();
+        let any_case_clients: Vec<&str> =
+            views.iter().map(View::name).filter(|n| n.to_lowercase().contains("client")).collect();
+        let ad_clients = any_case_clients.iter().copied().filter(|n| n.starts_with("ad_client")).collect();
         let main = views.iter().find(|v| v.name().eq_ignore_ascii_case("main"));
         Self {
-            clients: client_sections(views),
-            only_ad_client: if let [only] = ad.as_slice() { Some(only.to_lowercase()) } else { None },
-            main_client: main.and_then(|m| m.value("client")).map(str::to_lowercase),
+            any_case_clients,
+            ad_clients,
+            main_client: main.and_then(|m| m.value("client")).filter(|c| !c.is_empty()),
         }
     }
 
-    /// Resolves a server section's client the way the proxy does; lower-cased.
+    /// The server section's client, lower-cased; `None` when the proxy resolves none. The section
+    /// named exactly `radius_server_duo_only` is never resolved.
     fn resolve(&self, view: &View<'_>) -> Option<String> {
-        if let Some(forced) = view.forced_client {
-            return Some(forced.value.to_lowercase().into());
+        let name = view.name();
+        if name == "radius_server_duo_only" {
+            return None;
         }
-        if let Some(own) = view.value("client") {
-            return Some(own.to_lowercase());
-        }
-        if starts_with_ignore_case(view.name(), "ldap_server") && self.only_ad_client.is_some() {
-            return self.only_ad_client.clone();
-        }
-        if self.main_client.is_some() {
-            return self.main_client.clone();
-        }
-        if let [only] = self.clients.as_slice() {
-            return Some(only.to_lowercase());
-        }
-        None
+        let own =
+            view.forced_client.map(|f| f.value.as_str()).or_else(|| view.value("client")).filter(|c| !c.is_empty());
+        let chosen = own.or_else(|| {
+            if let (true, [only]) = (name.contains("ldap_server"), self.ad_clients.as_slice()) {
+                Some(*only)
+            } else if self.main_client.is_some() {
+                self.main_client
+            } else if let [only] = self.any_case_clients.as_slice() {
+                Some(*only)
+            } else {
+                None
+            }
+        });
+        chosen.map(str::to_lowercase)
     }
 }
 
 fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
     let lookup = ClientLookup::new(views);
-    let clients = &lookup.clients;
+    let clients = client_sections(views);
     let client_set: rustc_hash::FxHashSet<&str> = clients.iter().copied().collect();
     for view in views.iter().filter(|v| v.ty.is_some() && v.role() == Role::Server) {
         let name = view.name();
-        let duo_only = view.ty == Some(SectionType::RadiusServerDuoOnly);
+        let duo_only = name.starts_with("radius_server_duo_only");
         if duo_only {
             if let Some(client) = view.get("client") {
                 out.push(
@@ -92,30 +100,40 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
                     .with_keys(["client"]),
                 );
             }
-            if name.to_lowercase() == "radius_server_duo_only" {
-                continue;
-            }
         }
-        let resolved = lookup.resolve(view);
         let range = view.forced_client.or_else(|| view.get("client")).map_or(view.section.header_range, value_range);
-        let resolved_name = resolved.clone().unwrap_or_default();
+        let Some(resolved_name) = lookup.resolve(view) else {
+            if !duo_only {
+                let available = if clients.is_empty() { "none".to_string() } else { clients.join(", ") };
+                out.push(
+                    Diagnostic::new(
+                        Kind::InvalidClientServerMapping,
+                        range,
+                        format!(
+                            "[{name}] names no client section and none can be chosen automatically. Set client= \
+                             to one of the client sections ({available}), or add the missing section."
+                        ),
+                    )
+                    .in_section(name)
+                    .cross()
+                    .with_keys(["client"]),
+                );
+            }
+            continue;
+        };
         if !client_set.contains(resolved_name.as_str()) {
-            let mut message = match &resolved {
-                Some(c) => format!("[{name}] uses client {c}, but there is no [{c}] client section."),
-                None => format!("[{name}] names no client section and none can be chosen automatically."),
-            };
-            if let Some(c) = &resolved {
-                if let Some(real) = views.iter().map(View::name).find(|n| n.to_lowercase() == *c && *n != c.as_str()) {
-                    message.push_str(&format!(
-                        " A section [{real}] exists, but the checker matches client names in lower case only; \
-                         rename the section to [{c}]."
-                    ));
-                }
+            let c = &resolved_name;
+            let mut message = format!("[{name}] uses client {c}, but there is no [{c}] client section.");
+            if let Some(real) = views.iter().map(View::name).find(|n| n.to_lowercase() == *c && *n != c.as_str()) {
+                message.push_str(&format!(
+                    " A section [{real}] exists, but the checker matches client names in lower case only; \
+                     rename the section to [{c}]."
+                ));
             }
             if duo_only {
                 message.push_str(
-                    " Duo's 5.0.0 checker exempts only the section named exactly [radius_server_duo_only]; \
-                     numbered copies still need a resolvable client.",
+                    " This section does no primary authentication and needs no client, but the proxy still \
+                     looks the named one up; remove the client setting that names it.",
                 );
             } else {
                 let available = if clients.is_empty() { "none".to_string() } else { clients.join(", ") };
@@ -129,9 +147,8 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
                     .cross()
                     .with_keys(["client"]),
             );
-            continue;
         }
-        if view.ty == Some(SectionType::LdapServerAuto) && !resolved_name.starts_with("ad_client") {
+        if name.starts_with("ldap_server_auto") && !resolved_name.starts_with("ad_client") {
             out.push(
                 Diagnostic::new(
                     Kind::InvalidClientServerMapping,

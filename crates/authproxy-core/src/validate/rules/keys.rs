@@ -4,21 +4,21 @@ use std::collections::BTreeSet;
 
 use super::{origin, value_range};
 use crate::config::{Document, Entry, TextEdit};
-use crate::schema::keys::{ALIASES, DEPRECATED_KEYS, NEWER_KEYS, RUNTIME_ONLY_KEYS};
+use crate::schema::keys::{find_later_key, LaterKey, ALIASES, DEPRECATED_KEYS, RUNTIME_ONLY_KEYS};
 use crate::schema::types::ValueContext;
 use crate::schema::{
-    check_value, find_key, keys_for, KeySpec, Numbering, Requirement, SectionType, TypeError, ValueType,
+    check_value, find_key, keys_for, KeySpec, Numbering, ProxyVersion, Requirement, SectionType, TypeError, ValueType,
 };
 use crate::text::TextRange;
 use crate::validate::similar::closest;
 use crate::validate::view::{Item, View};
-use crate::validate::{Diagnostic, Fix, Kind, Options};
+use crate::validate::{Diagnostic, Fix, Kind, Options, Severity};
 
 pub fn check(doc: &Document, view: &View<'_>, options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     let Some(ty) = view.ty else { return };
     let ctx = ValueContext { platform: options.platform(), install_dir: options.install_dir.as_deref() };
     for item in &view.items {
-        check_item(doc, view, ty, item, &ctx, out);
+        check_item(doc, view, ty, item, &ctx, options.proxy_version, out);
     }
     check_required(view, ty, out);
     if ty.is_radius_server() {
@@ -46,6 +46,7 @@ fn check_item(
     ty: SectionType,
     item: &Item<'_>,
     ctx: &ValueContext<'_>,
+    version: Option<ProxyVersion>,
     out: &mut Vec<Diagnostic>,
 ) {
     let entry = item.entry;
@@ -58,7 +59,11 @@ fn check_item(
             }
             return;
         }
-        out.push(unknown_key(doc, view, ty, entry, from));
+        if let Some(later) = find_later_key(ty, &entry.name) {
+            check_later_key(view, later, entry, from, ctx, version, out);
+            return;
+        }
+        out.push(unknown_key(doc, view, ty, entry, from, version));
         return;
     };
     if !m.spec.protected {
@@ -126,7 +131,14 @@ fn value_fix(spec: &KeySpec, entry: &Entry, ctx: &ValueContext<'_>) -> Option<(S
     None
 }
 
-fn unknown_key(doc: &Document, view: &View<'_>, ty: SectionType, entry: &Entry, from: &str) -> Diagnostic {
+fn unknown_key(
+    doc: &Document,
+    view: &View<'_>,
+    ty: SectionType,
+    entry: &Entry,
+    from: &str,
+    version: Option<ProxyVersion>,
+) -> Diagnostic {
     let key = &entry.name;
     let section = view.name();
     let base = Diagnostic::new(Kind::UnexpectedKey, entry.key_range, String::new())
@@ -155,16 +167,6 @@ fn unknown_key(doc: &Document, view: &View<'_>, ty: SectionType, entry: &Entry, 
             ..base
         };
     }
-    if let Some(extra) = NEWER_KEYS.iter().find(|k| k.name == key && k.sections.contains(&ty)) {
-        return Diagnostic {
-            message: format!(
-                "Unexpected key {key}{from} in [{section}] for the 5.0.0 checker. {} If your proxy is a \
-                 newer version that documents this key, this finding can be ignored.",
-                extra.note
-            ),
-            ..base
-        };
-    }
     let candidates: Vec<String> = keys_for(ty)
         .map(|spec| match spec.numbering {
             Numbering::NumberedOnly => format!("{}_1", spec.name),
@@ -172,8 +174,11 @@ fn unknown_key(doc: &Document, view: &View<'_>, ty: SectionType, entry: &Entry, 
         })
         .collect();
     let suggestion = closest(key, candidates.iter().map(String::as_str)).map(str::to_string);
-    let elsewhere: Vec<&str> =
-        SectionType::ALL.iter().filter(|t| **t != ty && find_key(**t, key).is_some()).map(|t| t.base_name()).collect();
+    let elsewhere: Vec<&str> = SectionType::ALL
+        .iter()
+        .filter(|t| **t != ty && (find_key(**t, key).is_some() || find_later_key(**t, key).is_some()))
+        .map(|t| t.base_name())
+        .collect();
     let mut message =
         format!("Unexpected key {key}{from}: [{section}] ({} section) does not accept it.", ty.base_name());
     if let Some(s) = &suggestion {
@@ -181,17 +186,77 @@ fn unknown_key(doc: &Document, view: &View<'_>, ty: SectionType, entry: &Entry, 
     } else if !elsewhere.is_empty() {
         message.push_str(&format!(" It belongs in {} sections.", elsewhere.join(", ")));
     }
-    message.push_str(
-        " The key list is Duo's 5.0.0 checker's; newer proxy versions added a few keys, which that checker \
-         also rejects.",
-    );
-    let mut d = Diagnostic { message, ..base };
+    let newer_proxy = version.filter(|v| v.at_least(ProxyVersion::V6));
+    let mut severity = Severity::Error;
+    match newer_proxy {
+        Some(v) if suggestion.is_none() && elsewhere.is_empty() => {
+            severity = Severity::Warning;
+            message = format!(
+                "Unknown key {key}{from} in [{section}]: it is close to no key this tool knows. Its key list is \
+                 exact for proxy 5.0.0 and holds only what is known of later releases, so your {v} proxy may \
+                 accept it; check Duo's reference for your version, and run the proxy's own check after saving."
+            );
+        }
+        Some(v) => message
+            .push_str(&format!(" This looks like a misplaced or misspelt key, which your {v} proxy rejects too.")),
+        None => message.push_str(
+            " The key list is Duo's 5.0.0 checker's; if your proxy is newer, set its version (the status bar, \
+             or --proxy-version) to have keys added later checked too.",
+        ),
+    }
+    let mut d = Diagnostic { message, severity, ..base };
     if let Some(s) = suggestion {
         if !entry.key.is_empty() {
             d = d.with_fix(format!("Rename to {s}"), vec![TextEdit::replace(entry.key_range, s)]);
         }
     }
     d
+}
+
+/// A key added after 5.0.0: accepted and type-checked at or after its release, a warning when the
+/// proxy's version is unknown, and the 5.0.0 checker's error before it.
+fn check_later_key(
+    view: &View<'_>,
+    later: &LaterKey,
+    entry: &Entry,
+    from: &str,
+    ctx: &ValueContext<'_>,
+    version: Option<ProxyVersion>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let key = &entry.name;
+    let section = view.name();
+    let since = later.since_text();
+    let finding = |severity: Severity, message: String| {
+        Diagnostic::new(Kind::UnexpectedKey, entry.key_range, message)
+            .with_severity(severity)
+            .in_section(section)
+            .with_keys([key.clone()])
+    };
+    match version {
+        Some(v) if v.at_least(later.since) => {}
+        Some(v) => {
+            out.push(finding(
+                Severity::Error,
+                format!(
+                    "Unexpected key {key}{from} in [{section}]: it was added in proxy {since}, and your {v} proxy \
+                     rejects it. Remove it, or upgrade the proxy first. {}",
+                    later.spec.help
+                ),
+            ));
+            return;
+        }
+        None => out.push(finding(
+            Severity::Warning,
+            format!(
+                "{key}{from} is accepted by 6.x proxies (added in {since}) and rejected by 5.x, whose checker \
+                 reports it as an unexpected key. This proxy's version is not known: set it (the status bar, or \
+                 --proxy-version) to check for that release. {}",
+                later.spec.help
+            ),
+        )),
+    }
+    check_typed_value(view, &later.spec, entry, from, ctx, out);
 }
 
 /// Where `value` has whitespace followed by `;` or `#` (a would-be inline comment).

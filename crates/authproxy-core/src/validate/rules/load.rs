@@ -4,34 +4,49 @@ use super::{checker_bool, value_range};
 use crate::config::{Document, Encoding, SyntaxErrorKind, TextEdit};
 use crate::schema::Platform;
 use crate::text::TextRange;
+use crate::validate::cascade::is_broken_header;
 use crate::validate::{Diagnostic, Kind, Options};
 
 pub fn check(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     check_encoding(doc, options, out);
-    if doc.text().starts_with('\u{feff}') {
-        out.push(
-            Diagnostic::new(
-                Kind::ByteOrderMark,
-                TextRange::new(0, '\u{feff}'.len_utf8()),
-                "The file starts with a UTF-8 byte order mark (BOM). The proxy reads it as text, so it \
-                 does not recognise the first section header and refuses to load the file. Save the \
-                 file without a BOM (\"UTF-8\", not \"UTF-8 with BOM\").",
-            )
-            .with_fix("Remove the byte order mark", vec![TextEdit::delete(TextRange::new(0, 3))]),
-        );
-    }
     for error in &doc.errors {
-        out.push(Diagnostic::new(Kind::LoadError, error.range, syntax_message(&error.kind)));
+        let message = if error.kind == SyntaxErrorKind::NoDelimiter && is_broken_header(doc, error.range) {
+            broken_header_message(doc, error.line)
+        } else {
+            syntax_message(&error.kind)
+        };
+        let mut finding = Diagnostic::new(Kind::LoadError, error.range, message);
+        let bom_at = error.range.start;
+        if error.kind == (SyntaxErrorKind::MissingSectionHeader { bom: true })
+            && doc.text()[bom_at..].starts_with('\u{feff}')
+        {
+            let bom = TextRange::new(bom_at, bom_at + '\u{feff}'.len_utf8());
+            finding = Diagnostic { range: bom, ..finding }
+                .with_fix("Remove the byte order mark", vec![TextEdit::delete(bom)]);
+        }
+        out.push(finding);
     }
     check_main_debug(doc, out);
+}
+
+fn broken_header_message(doc: &Document, line: usize) -> String {
+    let above = doc.sections.iter().rev().find(|s| s.line < line).map(|s| s.name.to_string());
+    let read_as = match above {
+        Some(name) => format!("the lines below it are read as part of [{name}]"),
+        None => "the lines below it belong to no section".to_string(),
+    };
+    format!(
+        "This section header has no closing ']', so the proxy cannot parse the line and refuses to load \
+         the file; {read_as}, and they are not checked until the header is fixed. Close it with ']'."
+    )
 }
 
 fn syntax_message(kind: &SyntaxErrorKind) -> String {
     match kind {
         SyntaxErrorKind::MissingSectionHeader { bom: true } => {
-            "No section header recognised: line 1 starts with a byte order mark, so the proxy does not \
-             see a [section] header before the first setting and refuses to load the file. Save the \
-             file without a BOM."
+            "No section header recognised: this line starts with a UTF-8 byte order mark (BOM), which the \
+             proxy reads as text, so it sees no [section] header before it and refuses to load the file. \
+             Remove it: save the file without a BOM (\"UTF-8\", not \"UTF-8 with BOM\")."
                 .to_string()
         }
         SyntaxErrorKind::MissingSectionHeader { bom: false } => {
@@ -71,26 +86,40 @@ fn syntax_message(kind: &SyntaxErrorKind) -> String {
 
 fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     let text = doc.text();
+    let first_non_ascii = || {
+        let at = text.char_indices().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, _)| i);
+        TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8))
+    };
     match (options.platform(), options.encoding.unwrap_or(Encoding::Utf8)) {
-        (Platform::Linux, Encoding::Windows1252) => {
-            let at = text.char_indices().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, _)| i);
-            let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+        (Platform::Linux, Encoding::Ansi(_) | Encoding::Undecodable { .. }) => {
             out.push(Diagnostic::new(
                 Kind::LoadError,
-                TextRange::new(at, end),
+                first_non_ascii(),
                 "The file is not valid UTF-8 (it looks like a Windows ANSI file). The Linux proxy reads \
                  authproxy.cfg as UTF-8 and cannot load it. Save it as UTF-8, or keep it ASCII.",
             ));
         }
-        (Platform::Windows, Encoding::Windows1252) => {
-            for (i, c) in text.char_indices().filter(|(_, c)| matches!(u32::from(*c), 0x81 | 0x8D | 0x8F | 0x90 | 0x9D))
-            {
+        (Platform::Windows, Encoding::Undecodable { expected, offset }) => {
+            let at = char_at_byte(text, offset);
+            out.push(Diagnostic::new(
+                Kind::LoadError,
+                TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8)),
+                format!(
+                    "These bytes are neither UTF-8 nor text in {expected}, the code page the Windows proxy reads \
+                     the file in, so it cannot decode the file and refuses to load it. If this file comes from \
+                     a server with another code page, set that one (the status bar, or --codepage); otherwise \
+                     retype the text here, or keep it ASCII."
+                ),
+            ));
+        }
+        (Platform::Windows, Encoding::Ansi(page)) if page.is_single_byte() => {
+            for (i, c) in text.char_indices().filter(|(_, c)| (0x80..0xA0).contains(&u32::from(*c))) {
                 out.push(Diagnostic::new(
                     Kind::LoadError,
                     TextRange::new(i, i + c.len_utf8()),
                     format!(
-                        "Byte 0x{:02X} has no meaning in Windows-1252, so the proxy cannot decode the file \
-                         and refuses to load it. Remove it, or save the file as ASCII.",
+                        "Byte 0x{:02X} has no meaning in {page}, so the proxy cannot decode the file and refuses \
+                         to load it. Remove it, or save the file as ASCII.",
                         u32::from(c)
                     ),
                 ));
@@ -107,14 +136,19 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
                 out.push(Diagnostic::new(
                     Kind::NonAsciiText,
                     TextRange::new(line.content.start + first, line.content.start + end + end_len),
-                    "Non-ASCII text: the Windows proxy reads authproxy.cfg in the ANSI code page (e.g. \
+                    "Non-ASCII text: the Windows proxy reads authproxy.cfg in the machine's ANSI code page (e.g. \
                      Windows-1252), so these UTF-8 characters reach it as different characters. Use ASCII \
                      here; for a password, store it as a *_protected value, which keeps UTF-8 intact.",
                 ));
             }
         }
-        (Platform::Linux, Encoding::Utf8) => {}
+        (Platform::Windows, Encoding::Ansi(_)) | (Platform::Linux, Encoding::Utf8) => {}
     }
+}
+
+/// The text offset of file byte `offset` in text decoded one character per byte (Windows-1252).
+fn char_at_byte(text: &str, offset: usize) -> usize {
+    text.char_indices().nth(offset).map_or(text.len(), |(i, _)| i)
 }
 
 /// `[main] debug` is read as a boolean while loading; a bad value stops the load.
