@@ -17,7 +17,10 @@ fn main() {
         part("CARGO_PKG_VERSION_MINOR"),
         part("CARGO_PKG_VERSION_PATCH")
     );
-    let resources = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/windows");
+    // Read when the script runs, not baked in when it is compiled: the same target folder is used
+    // both from the host and from the Windows chroot, where the project has another path.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let resources = PathBuf::from(manifest_dir).join("assets/windows");
     let template = std::fs::read_to_string(resources.join("authproxy-manager.rc.in"))
         .unwrap_or_else(|e| panic!("assets/windows/authproxy-manager.rc.in: {e}"));
     let script = template.replace("@VERSION_COMMAS@", &commas).replace("@VERSION@", &version);

@@ -129,7 +129,7 @@ fn keys_added_after_5_0_follow_the_proxy_version() {
     let ds = for_version(&fma, Some("5.0.0"));
     assert_eq!(summary(&ds), ["radius_server_auto|UnexpectedKey|error|force_message_authenticator"]);
     assert!(
-        ds[0].message.contains("added in proxy 6.x") && ds[0].message.contains("your 5.0.0 proxy"),
+        ds[0].message.contains("added in a 6.x release") && ds[0].message.contains("your 5.0.0 proxy"),
         "{}",
         ds[0].message
     );

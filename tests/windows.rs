@@ -222,6 +222,18 @@ fn the_installed_version_is_read_from_the_real_uninstall_entry() {
     let key = format!(r"HKLM\{UNINSTALL_KEY}");
     let uninstaller = format!(r#""{}\uninstall.exe""#, install.path().display());
     for view in ["/reg:64", "/reg:32"] {
+        let installed = Command::new("reg").args(["query", &key, view]).output().is_ok_and(|o| o.status.success());
+        if installed {
+            // A real proxy's entry: never overwrite it; it must name its own install's version.
+            let query = reg(&["query", &key, "/v", "DisplayVersion", view]);
+            let shown = query.split_whitespace().last().unwrap_or_default().to_string();
+            let uninstaller = reg(&["query", &key, "/v", "UninstallString", view]);
+            let program = uninstaller.split("REG_SZ").nth(1).unwrap_or_default().trim().trim_matches('"').to_string();
+            let folder = std::path::Path::new(&program).parent().expect("the uninstaller is in the install folder");
+            let found = from_uninstall_entry(folder, &HostRegistry).expect("the real entry is read");
+            assert_eq!(found.version, shown.parse().unwrap());
+            continue;
+        }
         reg(&["add", &key, "/v", "DisplayVersion", "/t", "REG_SZ", "/d", "6.8.0", "/f", view]);
         reg(&["add", &key, "/v", "UninstallString", "/t", "REG_SZ", "/d", &uninstaller, "/f", view]);
         let found = from_uninstall_entry(install.path(), &HostRegistry);

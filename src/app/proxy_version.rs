@@ -22,10 +22,17 @@ impl AuthProxyApp {
     /// Works out the version again (a file was opened, or the setting changed) and re-validates
     /// when it changed.
     pub(super) fn refresh_proxy_version(&mut self) {
-        let install_dir = crate::service::install_dir_for(self.buffer.path.as_deref());
+        // A file's own install (the folder above its conf/), as on the command line; a new
+        // document is for this machine's proxy.
+        let install_dir = match self.buffer.path.as_deref() {
+            Some(path) => crate::config::file::inferred_install_dir(path),
+            None => {
+                Some(self.settings.settings.install_dir.clone().unwrap_or_else(crate::service::default_install_dir))
+            }
+        };
         let given = self.settings.settings.proxy_version;
         let analysis = self.buffer.analysis(self.platform);
-        let known = for_config(given, Some(&install_dir), &analysis.doc, &HostRegistry);
+        let known = for_config(given, install_dir.as_deref(), &analysis.doc, &HostRegistry);
         let version = known.as_ref().map(|k| k.version);
         self.proxy_version = known;
         if self.buffer.proxy_version != version {

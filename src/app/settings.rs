@@ -57,8 +57,10 @@ pub struct Settings {
     /// The proxy's install folder when it is not in the standard place.
     pub install_dir: Option<PathBuf>,
     /// The proxy release to validate for, set by hand (`None`: detected).
+    #[serde(deserialize_with = "or_none")]
     pub proxy_version: Option<crate::schema::ProxyVersion>,
     /// The ANSI code page files that are not UTF-8 are read in (`None`: this machine's).
+    #[serde(deserialize_with = "or_none")]
     pub code_page: Option<crate::config::CodePage>,
 }
 
@@ -69,6 +71,17 @@ impl Settings {
         self.recent.insert(0, path.to_path_buf());
         self.recent.truncate(RECENT_LIMIT);
     }
+}
+
+/// A value this version cannot read (edited by hand, or from a later version) counts as unset,
+/// so that it does not cost the other settings.
+fn or_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// The settings and the file they live in.
@@ -161,5 +174,18 @@ mod tests {
 
         std::fs::write(&path, b"{ not json").unwrap();
         assert_eq!(SettingsStore::load(Some(path)).settings, Settings::default());
+    }
+
+    #[test]
+    fn an_unreadable_version_or_code_page_costs_no_other_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, br#"{ "theme": "light", "proxy_version": "6.8-beta", "code_page": 65001 }"#).unwrap();
+        let settings = SettingsStore::load(Some(path.clone())).settings;
+        assert_eq!((settings.theme, settings.proxy_version, settings.code_page), (ThemeChoice::Light, None, None));
+        std::fs::write(&path, br#"{ "proxy_version": "6.8.0", "code_page": 1251 }"#).unwrap();
+        let settings = SettingsStore::load(Some(path)).settings;
+        assert_eq!(settings.proxy_version.map(|v| v.to_string()).as_deref(), Some("6.8.0"));
+        assert_eq!(settings.code_page.map(crate::config::CodePage::number), Some(1251));
     }
 }

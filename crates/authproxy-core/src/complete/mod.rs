@@ -336,7 +336,7 @@ pub fn hover(doc: &Document, offset: usize) -> Option<Hover> {
         format!("{} — {}\n{}", entry.name, describe(m.spec), m.spec.help)
     } else if let Some(later) = ty.and_then(|t| crate::schema::keys::find_later_key(t, &entry.name)) {
         format!(
-            "{} — {}; added in proxy {}, rejected by 5.x\n{}",
+            "{} — {}; added in {}, rejected by 5.x\n{}",
             entry.name,
             describe(&later.spec),
             later.since_text(),
@@ -372,7 +372,7 @@ mod tests {
     fn hover_explains_a_key_added_after_5_0() {
         let text = "[radius_server_auto]\nforce_message_authenticator=true\n";
         let hover = hover(&Document::parse(text), 25).unwrap();
-        assert!(hover.text.contains("added in proxy 6.x") && hover.text.contains("Blast-RADIUS"), "{}", hover.text);
+        assert!(hover.text.contains("added in a 6.x release") && hover.text.contains("Blast-RADIUS"), "{}", hover.text);
     }
 
     #[test]

@@ -134,13 +134,17 @@ pub enum Encoding {
     Utf8,
     /// Not valid UTF-8: read in this ANSI code page.
     Ansi(CodePage),
-    /// Neither valid UTF-8 nor text in the code page asked for: shown byte for byte as
-    /// Windows-1252 so that nothing is lost, and reported as a load error.
+    /// Neither valid UTF-8 nor text that comes back byte for byte in the code page asked for:
+    /// shown byte for byte as Windows-1252 so that nothing is lost.
     Undecodable {
         /// The code page the file should have been in.
         expected: CodePage,
-        /// The first byte that does not decode in it.
+        /// The first byte that does not decode in it, or does not encode back the same.
         offset: usize,
+        /// The bytes are text in the code page (the proxy reads them), but some character has two
+        /// byte forms there (cp932's NEC and IBM duplicates), so decoding and encoding again
+        /// would change bytes nobody edited.
+        decodes: bool,
     },
 }
 
@@ -161,6 +165,7 @@ impl fmt::Display for Encoding {
         match self {
             Self::Utf8 => f.write_str("UTF-8"),
             Self::Ansi(page) => page.fmt(f),
+            Self::Undecodable { expected, decodes: true, .. } => write!(f, "{expected}, shown byte for byte"),
             Self::Undecodable { expected, .. } => write!(f, "not {expected}"),
         }
     }
@@ -171,6 +176,9 @@ impl serde::Serialize for Encoding {
         match self {
             Self::Utf8 => serializer.serialize_str("utf-8"),
             Self::Ansi(page) => serializer.collect_str(&format_args!("cp{}", page.number())),
+            Self::Undecodable { expected, decodes: true, .. } => {
+                serializer.collect_str(&format_args!("cp{}-bytes", expected.number()))
+            }
             Self::Undecodable { expected, .. } => serializer.collect_str(&format_args!("not-cp{}", expected.number())),
         }
     }
@@ -205,15 +213,17 @@ pub fn decode_in(bytes: &[u8], code_page: CodePage) -> Decoded {
         return Decoded { text: text.to_string(), encoding: Encoding::Utf8 };
     }
     let encoding = code_page.encoding();
-    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
-        let (back, _, unmappable) = encoding.encode(&text);
+    let decoded = encoding.decode_without_bom_handling_and_without_replacement(bytes);
+    if let Some(text) = &decoded {
+        let (back, _, unmappable) = encoding.encode(text);
         if !unmappable && back == bytes {
-            return Decoded { text: text.into_owned(), encoding: Encoding::Ansi(code_page) };
+            return Decoded { text: text.clone().into_owned(), encoding: Encoding::Ansi(code_page) };
         }
     }
     let offset = first_undecodable(bytes, encoding);
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: Encoding::Undecodable { expected: code_page, offset } }
+    let encoding = Encoding::Undecodable { expected: code_page, offset, decodes: decoded.is_some() };
+    Decoded { text: text.into_owned(), encoding }
 }
 
 /// The offset of the first byte that does not decode in `encoding` or does not come back the same.
@@ -258,11 +268,17 @@ pub fn encode(text: &str, encoding: Encoding) -> Result<Vec<u8>, EncodeError> {
     let Some(code_page) = encoding.code_page() else { return Ok(text.as_bytes().to_vec()) };
     let target = code_page.encoding();
     let (bytes, _, unmappable) = target.encode(text);
-    if !unmappable {
+    // Some encoders write a look-alike (Shift-JIS writes ¥ as \): such text does not come back.
+    if !unmappable && target.decode_without_bom_handling_and_without_replacement(&bytes).as_deref() == Some(text) {
         return Ok(bytes.into_owned());
     }
-    let (offset, character) =
-        text.char_indices().find(|(_, c)| target.encode(c.encode_utf8(&mut [0; 4])).2).unwrap_or((0, '\u{fffd}'));
+    let comes_back = |c: char| {
+        let mut buffer = [0; 4];
+        let one: &str = c.encode_utf8(&mut buffer);
+        let (bytes, _, unmappable) = target.encode(one);
+        !unmappable && target.decode_without_bom_handling_and_without_replacement(&bytes).as_deref() == Some(one)
+    };
+    let (offset, character) = text.char_indices().find(|(_, c)| !comes_back(*c)).unwrap_or((0, '\u{fffd}'));
     Err(EncodeError { character, offset, code_page })
 }
 
@@ -292,7 +308,7 @@ mod tests {
         }
         // Windows-1257 leaves 0xA1 without a character (Python's codec refuses it too).
         let d = decode_in(&bytes, page(1257));
-        assert_eq!(d.encoding, Encoding::Undecodable { expected: page(1257), offset: 0xA1 });
+        assert_eq!(d.encoding, Encoding::Undecodable { expected: page(1257), offset: 0xA1, decodes: false });
         assert_eq!(encode(&d.text, d.encoding).unwrap(), bytes, "kept byte for byte all the same");
         let d = decode_in(&bytes, CodePage::WINDOWS_1252);
         assert_eq!(d.text.chars().nth(0x80), Some('€'));
@@ -325,8 +341,13 @@ mod tests {
         // A lone Shift-JIS lead byte, then ASCII: not 932 text.
         let bytes = b"[main]\nx=\x83\n";
         let d = decode_in(bytes, page(932));
-        assert_eq!(d.encoding, Encoding::Undecodable { expected: page(932), offset: 9 });
+        assert_eq!(d.encoding, Encoding::Undecodable { expected: page(932), offset: 9, decodes: false });
         assert_eq!(encode(&d.text, d.encoding).unwrap(), bytes, "nothing is lost");
+        // ≒ as NEC row 13 (0x8790) decodes, but encodes back as JIS 0x81E0: kept byte for byte.
+        let bytes = b"[main]\n; \x87\x90\n";
+        let d = decode_in(bytes, page(932));
+        assert_eq!(d.encoding, Encoding::Undecodable { expected: page(932), offset: 9, decodes: true });
+        assert_eq!(encode(&d.text, d.encoding).unwrap(), bytes);
     }
 
     #[test]
@@ -336,6 +357,9 @@ mod tests {
         assert!(err.to_string().contains("Windows-1252"));
         let err = encode("ab€日", Encoding::Ansi(page(1251))).unwrap_err();
         assert_eq!((err.offset, err.character), (5, '日'));
+        // Shift-JIS has no ¥ of its own; its encoder would quietly write a backslash.
+        let err = encode("path=C:¥conf", Encoding::Ansi(page(932))).unwrap_err();
+        assert_eq!((err.offset, err.character), (7, '¥'));
     }
 
     #[test]

@@ -80,9 +80,9 @@ pub enum Problem {
         not_before: String,
     },
     /// The domain controller's certificate is signed with SHA-1 (or MD5): proxy 6.0 and later
-    /// refuse it, 5.x accepts it. A failure when the proxy is 6.0 or later or its version is
-    /// unknown; a warning for 5.x, where this check (which cannot verify such a signature) did
-    /// not verify the chain.
+    /// refuse it, 5.x accepts SHA-1 (not MD5). A failure when the proxy is 6.0 or later, its version
+    /// is unknown, or the hash is an MD one; a warning for SHA-1 on 5.x, where this check (which
+    /// cannot verify such a signature) did not verify the chain.
     WeakCertificateSignature {
         /// The hash, e.g. `SHA-1`.
         hash: String,
@@ -274,7 +274,11 @@ impl Problem {
     /// failing: a SHA-1 domain controller certificate for a 5.x proxy.
     #[must_use]
     pub fn is_only_a_warning(&self) -> bool {
-        matches!(self, Self::WeakCertificateSignature { proxy_version: Some(v), .. } if !v.at_least(ProxyVersion::V6))
+        matches!(
+            self,
+            Self::WeakCertificateSignature { hash, proxy_version: Some(v), .. }
+                if hash == "SHA-1" && !v.at_least(ProxyVersion::V6)
+        )
     }
 
     /// What to do about it, worded for the kind of server that failed; the same as
@@ -363,8 +367,8 @@ impl Problem {
             Self::CertificateNotYetValid { .. } => {
                 "check this machine's clock and the certificate's start date".into()
             }
-            Self::WeakCertificateSignature { proxy_version, .. } => {
-                let when = if proxy_version.is_some_and(|v| !v.at_least(ProxyVersion::V6)) {
+            Self::WeakCertificateSignature { .. } => {
+                let when = if self.is_only_a_warning() {
                     "before upgrading the proxy to 6.0 or later, reissue"
                 } else {
                     "reissue"
@@ -466,6 +470,11 @@ impl fmt::Display for Problem {
             Self::WeakCertificateSignature { hash, algorithm, proxy_version } => {
                 write!(f, "the domain controller's certificate is signed with {hash} ({algorithm}); ")?;
                 match proxy_version {
+                    _ if hash != "SHA-1" => write!(
+                        f,
+                        "no proxy version accepts it: 5.x refuses {hash} signatures (OpenSSL rejects them), and 6.0 \
+                         and later need SHA-256 or stronger"
+                    ),
                     Some(v) if v.at_least(ProxyVersion::V6) => write!(
                         f,
                         "proxy 6.0 and later need SHA-256 or stronger and refuse it, so this proxy ({v}) cannot \

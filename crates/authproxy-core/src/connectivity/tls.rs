@@ -512,6 +512,19 @@ mod tests {
         assert_eq!(weak_signature(b"not a certificate"), None);
     }
 
+    #[test]
+    fn an_md5_signed_certificate_fails_for_every_proxy_version() {
+        for version in [None, Some(ProxyVersion::BASELINE), Some(ProxyVersion::new(6, 8, 0))] {
+            let md5 = Problem::WeakCertificateSignature {
+                hash: "MD5".into(),
+                algorithm: "md5WithRSAEncryption".into(),
+                proxy_version: version,
+            };
+            assert!(!md5.is_only_a_warning(), "{version:?}");
+            assert!(md5.to_string().contains("no proxy version accepts it"), "{md5}");
+        }
+    }
+
     /// Our verifier over the test CA, for `host`, judging weak hashes by `rule`, at `unix_seconds`.
     fn verify(pem: &str, host: &str, rule: WeakHashRule, unix_seconds: u64) -> Result<(), Problem> {
         let provider = provider();

@@ -1175,13 +1175,13 @@ pub struct LaterKey {
 }
 
 impl LaterKey {
-    /// "6.0.0" or "6.x (the exact release is not known)".
+    /// "proxy 6.4.0", or "a 6.x release (which one is not known)".
     #[must_use]
     pub fn since_text(&self) -> String {
         if self.since_exact {
-            self.since.to_string()
+            format!("proxy {}", self.since)
         } else {
-            format!("{}.x (the exact release is not known)", self.since.major)
+            format!("a {}.x release (which one is not known)", self.since.major)
         }
     }
 }

@@ -37,34 +37,6 @@ impl ProxyVersion {
     pub fn at_least(self, other: Self) -> bool {
         self >= other
     }
-
-    /// Finds the first `N.N` or `N.N.N` (never a lone number) in `text` (as in "Duo Security Authentication Proxy 6.4.1 -
-    /// Init Complete" or a `DisplayVersion` of "6.4.1.123"). A fourth part (a build number) is dropped.
-    #[must_use]
-    pub fn find_in(text: &str) -> Option<Self> {
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let starts_number = bytes[i].is_ascii_digit() && (i == 0 || !is_version_char(bytes[i - 1]));
-            if starts_number {
-                let end = bytes[i..].iter().position(|&b| !is_version_char(b)).map_or(bytes.len(), |n| i + n);
-                let candidate = text[i..end].trim_end_matches('.');
-                if candidate.contains('.') {
-                    if let Ok(version) = candidate.parse() {
-                        return Some(version);
-                    }
-                }
-                i = end;
-            } else {
-                i += 1;
-            }
-        }
-        None
-    }
-}
-
-fn is_version_char(b: u8) -> bool {
-    b.is_ascii_digit() || b == b'.'
 }
 
 /// Why a version string was refused.
@@ -86,7 +58,9 @@ impl FromStr for ProxyVersion {
         }
         let mut numbers = [0u16; 3];
         for (slot, part) in parts.iter().enumerate() {
-            if part.is_empty() || part.len() > 5 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            // A fourth part is a build number, of any length; it is not kept.
+            let too_long = slot < 3 && part.len() > 5;
+            if part.is_empty() || too_long || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(error());
             }
             if slot < 3 {
@@ -126,6 +100,7 @@ mod tests {
         assert_eq!("6.4".parse::<ProxyVersion>().unwrap(), ProxyVersion::new(6, 4, 0));
         assert_eq!("v5".parse::<ProxyVersion>().unwrap(), ProxyVersion::new(5, 0, 0));
         assert_eq!("6.4.1.1234".parse::<ProxyVersion>().unwrap(), ProxyVersion::new(6, 4, 1));
+        assert_eq!("6.4.1.12345678".parse::<ProxyVersion>().unwrap(), ProxyVersion::new(6, 4, 1));
         for bad in ["", "six", "6..1", "6.8.0.1.2", "99999999.0", "6.8-beta"] {
             assert!(bad.parse::<ProxyVersion>().is_err(), "{bad}");
         }
@@ -136,13 +111,5 @@ mod tests {
         assert!(ProxyVersion::new(6, 10, 0) > ProxyVersion::new(6, 9, 3));
         assert!(ProxyVersion::new(6, 0, 0).at_least(ProxyVersion::V6));
         assert!(!ProxyVersion::BASELINE.at_least(ProxyVersion::V6));
-    }
-
-    #[test]
-    fn finds_the_version_in_a_banner() {
-        let banner = "2026-07-01T10:00:00+0200 [-] Duo Security Authentication Proxy 6.8.0 - Init Complete";
-        assert_eq!(ProxyVersion::find_in(banner), Some(ProxyVersion::new(6, 8, 0)));
-        assert_eq!(ProxyVersion::find_in("Version: 5.0.0\n"), Some(ProxyVersion::BASELINE));
-        assert_eq!(ProxyVersion::find_in("no digits here"), None);
     }
 }

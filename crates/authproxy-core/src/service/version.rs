@@ -157,28 +157,22 @@ fn names_a_file_in(command: &str, dir: &Path) -> bool {
 #[must_use]
 pub fn from_package_metadata(install_dir: &Path) -> Option<KnownVersion> {
     let lib = install_dir.join("usr").join("local").join("lib");
-    let mut pythons: Vec<PathBuf> = std::fs::read_dir(&lib)
+    let sites = std::fs::read_dir(&lib)
         .ok()?
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().starts_with("python3"))
-        .map(|e| e.path().join("site-packages"))
-        .collect();
-    pythons.sort();
-    pythons.iter().rev().find_map(|site| {
-        let mut found: Vec<(ProxyVersion, PathBuf)> = std::fs::read_dir(site)
-            .ok()?
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let rest = name.strip_prefix("duoauthproxy-")?.strip_suffix(".egg-info")?;
-                let path = e.path();
-                let version = metadata_version(&path).or_else(|| rest.split('-').next()?.parse().ok())?;
-                Some((version, path))
-            })
-            .collect();
-        found.sort();
-        found.pop().map(|(version, path)| KnownVersion { version, source: VersionSource::PackageMetadata { path } })
-    })
+        .map(|e| e.path().join("site-packages"));
+    // Every Python folder counts (an upgrade may leave an older one behind); the newest release wins.
+    let found =
+        sites.filter_map(|site| std::fs::read_dir(site).ok()).flatten().filter_map(Result::ok).filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix("duoauthproxy-")?.strip_suffix(".egg-info")?;
+            let path = e.path();
+            let version = metadata_version(&path).or_else(|| rest.split('-').next()?.parse().ok())?;
+            Some((version, path))
+        });
+    let (version, path) = found.max_by(|a, b| a.0.cmp(&b.0))?;
+    Some(KnownVersion { version, source: VersionSource::PackageMetadata { path } })
 }
 
 /// The `Version:` line of a `PKG-INFO` file, or of the `PKG-INFO` inside an `.egg-info` folder.

@@ -133,7 +133,8 @@ fn client_mapping(views: &[View<'_>], out: &mut Vec<Diagnostic>) {
             if duo_only {
                 message.push_str(
                     " This section does no primary authentication and needs no client, but the proxy still \
-                     looks the named one up; remove the client setting that names it.",
+                     looks up the one it is given (its own client key, [main] client, or the only client \
+                     section): remove that setting, or add the section.",
                 );
             } else {
                 let available = if clients.is_empty() { "none".to_string() } else { clients.join(", ") };

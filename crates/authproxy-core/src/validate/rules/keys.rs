@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{origin, value_range};
 use crate::config::{Document, Entry, TextEdit};
-use crate::schema::keys::{find_later_key, LaterKey, ALIASES, DEPRECATED_KEYS, RUNTIME_ONLY_KEYS};
+use crate::schema::keys::{find_later_key, LaterKey, ALIASES, DEPRECATED_KEYS, LATER_KEYS, RUNTIME_ONLY_KEYS};
 use crate::schema::types::ValueContext;
 use crate::schema::{
     check_value, find_key, keys_for, KeySpec, Numbering, ProxyVersion, Requirement, SectionType, TypeError, ValueType,
@@ -167,7 +167,10 @@ fn unknown_key(
             ..base
         };
     }
+    let later =
+        LATER_KEYS.iter().filter(|k| k.spec.sections.contains(&ty) && version.is_none_or(|v| v.at_least(k.since)));
     let candidates: Vec<String> = keys_for(ty)
+        .chain(later.map(|k| &k.spec))
         .map(|spec| match spec.numbering {
             Numbering::NumberedOnly => format!("{}_1", spec.name),
             _ => spec.name.to_string(),
@@ -199,10 +202,13 @@ fn unknown_key(
         }
         Some(v) => message
             .push_str(&format!(" This looks like a misplaced or misspelt key, which your {v} proxy rejects too.")),
-        None => message.push_str(
-            " The key list is Duo's 5.0.0 checker's; if your proxy is newer, set its version (the status bar, \
-             or --proxy-version) to have keys added later checked too.",
-        ),
+        None => match version {
+            Some(v) => message.push_str(&format!(" Your {v} proxy's checker rejects it.")),
+            None => message.push_str(
+                " The key list is Duo's 5.0.0 checker's; if your proxy is newer, set its version (the status \
+                 bar, or --proxy-version) to have keys added later checked too.",
+            ),
+        },
     }
     let mut d = Diagnostic { message, severity, ..base };
     if let Some(s) = suggestion {
@@ -239,7 +245,7 @@ fn check_later_key(
             out.push(finding(
                 Severity::Error,
                 format!(
-                    "Unexpected key {key}{from} in [{section}]: it was added in proxy {since}, and your {v} proxy \
+                    "Unexpected key {key}{from} in [{section}]: it was added in {since}, and your {v} proxy \
                      rejects it. Remove it, or upgrade the proxy first. {}",
                     later.spec.help
                 ),
@@ -249,8 +255,8 @@ fn check_later_key(
         None => out.push(finding(
             Severity::Warning,
             format!(
-                "{key}{from} is accepted by 6.x proxies (added in {since}) and rejected by 5.x, whose checker \
-                 reports it as an unexpected key. This proxy's version is not known: set it (the status bar, or \
+                "{key}{from} was added in {since}: it is accepted by 6.x proxies and rejected by 5.x, whose \
+                 checker reports it as an unexpected key. This proxy's version is not known: set it (the status bar, or \
                  --proxy-version) to check for that release. {}",
                 later.spec.help
             ),

@@ -99,7 +99,19 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
                  authproxy.cfg as UTF-8 and cannot load it. Save it as UTF-8, or keep it ASCII.",
             ));
         }
-        (Platform::Windows, Encoding::Undecodable { expected, offset }) => {
+        (Platform::Windows, Encoding::Undecodable { expected, offset, decodes: true }) => {
+            let at = char_at_byte(text, offset);
+            out.push(Diagnostic::new(
+                Kind::NonAsciiText,
+                TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8)),
+                format!(
+                    "The proxy reads this file in {expected}, but a character here is written in one of its two \
+                     byte forms, which this tool could not keep if it showed the text; the file is shown and saved \
+                     byte for byte instead (as Windows-1252). Type only ASCII in it, or retype the character."
+                ),
+            ));
+        }
+        (Platform::Windows, Encoding::Undecodable { expected, offset, decodes: false }) => {
             let at = char_at_byte(text, offset);
             out.push(Diagnostic::new(
                 Kind::LoadError,
