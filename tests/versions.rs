@@ -134,6 +134,14 @@ fn the_status_bar_shows_the_detected_version_and_sets_another() {
     let mut harness = harness(Some(&config), Platform::Linux, None);
     assert_eq!(harness.state().proxy_version().map(|k| k.version.to_string()), Some("6.5.1".to_string()));
     assert!(unexpected_keys(&mut harness).is_empty());
+    // The Validate report (F5) checks for that release too, and says so for the record.
+    harness.key_press(egui::Key::F5);
+    harness.run();
+    let report = harness.state().reports().last().expect("a Validate report").to_text();
+    assert!(
+        report.contains("(linux semantics, proxy 6.5.1)") && report.contains("0 error(s), 0 warning(s)"),
+        "{report}"
+    );
     harness.get_by_label("Proxy 6.5.1").click();
     harness.run();
     let field = harness.get_by_role(Role::TextInput);

@@ -299,10 +299,17 @@ impl AuthProxyApp {
             install_dir: self.buffer.install_dir(),
             encoding: Some(self.buffer.encoding),
             protector,
+            proxy_version: self.buffer.proxy_version,
             ..Options::default()
         };
         let diagnostics = validate::validate(&doc, &options);
-        let mut report = output::validation_report(&self.buffer.display_name(), &doc, &diagnostics, self.platform);
+        let mut report = output::validation_report(
+            &self.buffer.display_name(),
+            &doc,
+            &diagnostics,
+            self.platform,
+            self.buffer.proxy_version,
+        );
         report.revision = Some(self.buffer.revision);
         self.output.push(report);
     }
@@ -591,7 +598,8 @@ impl AuthProxyApp {
     fn problems_text(&mut self) -> String {
         let name = self.buffer.display_name();
         let analysis = self.buffer.analysis(self.platform);
-        output::validation_report(&name, &analysis.doc, &analysis.diagnostics, self.platform).to_text()
+        let version = self.buffer.proxy_version;
+        output::validation_report(&name, &analysis.doc, &analysis.diagnostics, self.platform, version).to_text()
     }
 
     /// Uses another install folder for service control (and remembers it).

@@ -225,10 +225,18 @@ impl OutputPanel {
 
 /// The Validate report: a summary, then the findings grouped by section in file order.
 #[must_use]
-pub fn validation_report(name: &str, doc: &Document, diagnostics: &[Diagnostic], platform: Platform) -> Report {
+pub fn validation_report(
+    name: &str,
+    doc: &Document,
+    diagnostics: &[Diagnostic],
+    platform: Platform,
+    proxy_version: Option<crate::schema::ProxyVersion>,
+) -> Report {
     let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
+    let rules =
+        proxy_version.map_or_else(|| "proxy version unknown: 5.0.0 rules".to_string(), |v| format!("proxy {v}"));
     let mut lines = vec![OutputLine::plain(format!(
-        "{} error(s), {} warning(s), {} note(s) ({} semantics).",
+        "{} error(s), {} warning(s), {} note(s) ({} semantics, {rules}).",
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info),
@@ -273,7 +281,7 @@ mod tests {
         let doc = Document::parse(text);
         let options = Options { platform: Some(Platform::Linux), ..Options::default() };
         let diagnostics = validate(&doc, &options);
-        let report = validation_report("authproxy.cfg", &doc, &diagnostics, Platform::Linux);
+        let report = validation_report("authproxy.cfg", &doc, &diagnostics, Platform::Linux, None);
         assert!(report.lines[0].text.contains("linux semantics"), "{:?}", report.lines[0]);
         let headings: Vec<_> =
             report.lines.iter().filter(|l| l.text.starts_with('[')).map(|l| l.text.as_str()).collect();

@@ -133,6 +133,13 @@ fn count_errors(
         install_dir: Some(install_dir.to_path_buf()),
         encoding: Some(decoded.encoding),
         protector: Some(protector.as_ref()),
+        proxy_version: crate::service::version::for_config(
+            None,
+            Some(install_dir),
+            &doc,
+            &crate::service::version::HostRegistry,
+        )
+        .map(|known| known.version),
         ..Options::default()
     };
     let diagnostics = validate::validate(&doc, &options);
