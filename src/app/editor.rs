@@ -522,7 +522,7 @@ impl Editor {
         let Some(list) = self.completion.as_mut() else { return };
         if list.caret != self.caret || list.revision != analysis.revision {
             let trigger = if list.explicit { Trigger::Explicit } else { Trigger::Typing };
-            list.items = complete::complete_with(&analysis.doc, self.caret, platform, trigger);
+            list.items = complete::complete_with(&analysis.doc, self.caret, platform, trigger, buffer.proxy_version);
             list.caret = self.caret;
             list.revision = analysis.revision;
             list.selected = list.selected.min(list.items.len().saturating_sub(1));

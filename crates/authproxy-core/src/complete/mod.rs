@@ -69,13 +69,19 @@ impl Completion {
 /// Completions at byte `offset`, filtered by what is typed, best matches first.
 #[must_use]
 pub fn complete(doc: &Document, offset: usize, platform: Platform) -> Vec<Completion> {
-    complete_with(doc, offset, platform, Trigger::Typing)
+    complete_with(doc, offset, platform, Trigger::Typing, None)
 }
 
 /// Completions at byte `offset` for `trigger`: missing required keys first, then prefix
-/// matches, then other matches.
+/// matches, then other matches. Keys added after 5.0.0 are offered for a `version` that has them.
 #[must_use]
-pub fn complete_with(doc: &Document, offset: usize, platform: Platform, trigger: Trigger) -> Vec<Completion> {
+pub fn complete_with(
+    doc: &Document,
+    offset: usize,
+    platform: Platform,
+    trigger: Trigger,
+    version: Option<crate::schema::ProxyVersion>,
+) -> Vec<Completion> {
     let context = caret_context(doc, offset);
     let typed = match &context {
         CaretContext::SectionName { prefix, .. }
@@ -86,7 +92,7 @@ pub fn complete_with(doc: &Document, offset: usize, platform: Platform, trigger:
     let mut items = match context {
         CaretContext::SectionName { prefix, replace } => sections(doc, &prefix, replace, platform),
         CaretContext::Key { section: Some(i), prefix, replace } => {
-            keys(doc, &doc.sections[i], &prefix, replace, offset)
+            keys(doc, &doc.sections[i], &prefix, replace, offset, version)
         }
         CaretContext::Key { section: None, prefix, replace } => {
             // Before any section only a header makes sense.
@@ -195,14 +201,26 @@ fn sections(doc: &Document, prefix: &str, replace: TextRange, platform: Platform
         .collect()
 }
 
-fn keys(doc: &Document, section: &Section, prefix: &str, replace: TextRange, offset: usize) -> Vec<Completion> {
+fn keys(
+    doc: &Document,
+    section: &Section,
+    prefix: &str,
+    replace: TextRange,
+    offset: usize,
+    version: Option<crate::schema::ProxyVersion>,
+) -> Vec<Completion> {
     let Some(ty) = SectionType::from_section_name(&section.name) else { return Vec::new() };
     let present: BTreeSet<&str> = section.entries.iter().map(|e| e.name.as_str()).collect();
     let line = doc.line_index.line_of(offset);
     let has_delimiter = doc.lines.get(line).is_some_and(|l| matches!(l.kind, crate::config::LineKind::Entry { .. }));
     let family_present =
         |stem: &str| section.entries.iter().any(|e| find_key(ty, &e.name).is_some_and(|m| m.spec.name == stem));
+    let later = crate::schema::keys::LATER_KEYS
+        .iter()
+        .filter(|k| k.spec.sections.contains(&ty) && version.is_some_and(|v| v.at_least(k.since)))
+        .map(|k| &k.spec);
     keys_for(ty)
+        .chain(later)
         .filter_map(|spec| {
             let label = next_key_name(spec, section, &present)?;
             if !matches(&label, prefix) {
@@ -369,6 +387,21 @@ mod tests {
     }
 
     #[test]
+    fn keys_added_after_5_0_are_offered_only_for_a_release_that_has_them() {
+        let text = "[radius_server_auto]\nforce_";
+        let doc = Document::parse(text);
+        let offered = |version| {
+            complete_with(&doc, text.len(), Platform::Linux, Trigger::Typing, version)
+                .into_iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(offered(Some(crate::schema::ProxyVersion::new(6, 8, 0))), ["force_message_authenticator"]);
+        assert!(offered(Some(crate::schema::ProxyVersion::BASELINE)).is_empty());
+        assert!(offered(None).is_empty());
+    }
+
+    #[test]
     fn hover_explains_a_key_added_after_5_0() {
         let text = "[radius_server_auto]\nforce_message_authenticator=true\n";
         let hover = hover(&Document::parse(text), 25).unwrap();
@@ -452,7 +485,7 @@ mod tests {
         let at = text.find("safe").unwrap() + 4;
         let typed: Vec<_> = complete(&doc, at, Platform::Linux).into_iter().map(|c| c.label).collect();
         assert_eq!(typed, ["safe"]);
-        let asked = complete_with(&doc, at, Platform::Linux, Trigger::Explicit);
+        let asked = complete_with(&doc, at, Platform::Linux, Trigger::Explicit, None);
         assert_eq!(asked.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(), ["safe", "secure"]);
         assert!(asked[0].exact && !asked[1].exact);
         let done = apply(text, std::slice::from_ref(&asked[1].edit)).unwrap();
