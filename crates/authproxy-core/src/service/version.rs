@@ -8,7 +8,7 @@
 //!   `<install>/usr/local/lib/python3.*/site-packages/duoauthproxy-<version>-py3.*.egg-info`
 //!   (a `PKG-INFO` file, or a folder holding one, whose `Version:` line names the release).
 //! - Both: the banner the proxy writes to `authproxy.log` each time it starts,
-//!   "Duo Security Authentication Proxy <version> - Init Complete" (the newest one counts).
+//!   `Duo Security Authentication Proxy X.Y.Z - Init Complete` (the newest one counts).
 
 use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
