@@ -6,7 +6,9 @@
 //!
 //! Only [`app`] depends on the GUI.
 
-pub use authproxy_core::{complete, config, connectivity, crash, platform, schema, secrets, service, text, validate};
+pub use authproxy_core::{
+    complete, config, connectivity, crash, logfile, platform, schema, secrets, service, text, validate,
+};
 
 pub mod app;
 pub mod cli;

@@ -24,6 +24,7 @@ pub mod complete;
 pub mod config;
 pub mod connectivity;
 pub mod crash;
+pub mod logfile;
 pub mod platform;
 pub mod schema;
 pub mod secrets;
