@@ -212,11 +212,13 @@ impl Highlighter {
 
 /// The regular expression for a set of schema keys, as the grammar's variables hold it:
 /// bare names, `name(?:_\d+)?` for keys that may be numbered, `name_\d+` for numbered-only ones.
+/// Keys added after 5.0.0 count as known: the diagnostics say for which releases.
 #[must_use]
 pub fn key_pattern(include: impl Fn(&crate::schema::KeySpec) -> bool) -> String {
-    use crate::schema::keys::{Numbering, KEYS};
+    use crate::schema::keys::{Numbering, KEYS, LATER_KEYS};
     let mut forms: Vec<String> = KEYS
         .iter()
+        .chain(LATER_KEYS.iter().map(|later| &later.spec))
         .filter(|spec| include(spec))
         .flat_map(|spec| {
             let bare = spec.name.to_string();
@@ -288,6 +290,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds(&mut h, "hots=dc1")[0], ("hots".into(), K::UnknownKey));
+        assert_eq!(kinds(&mut h, "force_message_authenticator=true")[0].1, K::KnownKey);
         assert_eq!(kinds(&mut h, "skey=abc")[2], ("abc".into(), K::Secret));
         assert_eq!(kinds(&mut h, "radius_secret_2: s3cr3t")[3], ("s3cr3t".into(), K::Secret));
         assert_eq!(kinds(&mut h, "skey_protected=AQAAANCM")[2], ("AQAAANCM".into(), K::Protected));

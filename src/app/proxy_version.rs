@@ -53,9 +53,14 @@ impl AuthProxyApp {
             Some(known) => (
                 format!("Proxy {}", known.version),
                 format!(
-                    "Proxy {} ({}). Keys added after 5.0.0 are checked for this release.",
+                    "Proxy {} ({}). {}",
                     known.version,
-                    known.source.describe()
+                    known.source.describe(),
+                    if known.version.at_least(ProxyVersion::V6) {
+                        "Keys added after 5.0.0 are accepted and checked for this release."
+                    } else {
+                        "Keys added after 5.0.0 are errors, as this release's checker reports them."
+                    }
                 ),
             ),
             None => (
