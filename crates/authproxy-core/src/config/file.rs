@@ -171,7 +171,7 @@ pub fn save(
         return Err(FileError::ChangedOnDisk { path: path.to_path_buf() });
     }
     let Some(current) = current else {
-        replace::create(&target, &bytes).map_err(write_err)?;
+        create(&target, &bytes).map_err(write_err)?;
         tracing::debug!(path = %target.display(), bytes = bytes.len(), "saved a new file");
         return Ok(Saved { bytes, path: target, backup: None });
     };
@@ -227,6 +227,22 @@ fn write_synced(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// A file where there was none: written in full under a temporary name, then renamed into place.
+fn create(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = temp_path(target);
+    let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes));
+    let result = result.and_then(|()| fs::rename(&temp, target));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    sync_dir(target);
+    result
+}
+
+/// Makes a rename durable: Unix syncs the directory that holds the file (Windows has no such step).
+#[cfg(not(unix))]
+fn sync_dir(_path: &Path) {}
+
 /// Makes a rename durable: Unix syncs the directory that holds the file.
 #[cfg(unix)]
 fn sync_dir(path: &Path) {
@@ -248,17 +264,6 @@ mod replace {
     use std::path::Path;
 
     use super::{create_private, sync_dir, temp_path, write_synced};
-
-    pub fn create(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let temp = temp_path(target);
-        let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes));
-        let result = result.and_then(|()| fs::rename(&temp, target));
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        sync_dir(target);
-        result
-    }
 
     pub fn replace(target: &Path, bytes: &[u8], backup: &Path, backup_bytes: &[u8]) -> std::io::Result<()> {
         let original = File::open(target)?;
@@ -341,16 +346,6 @@ mod replace {
     use std::path::Path;
 
     use super::{create_private, temp_path, write_synced};
-
-    pub fn create(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let temp = temp_path(target);
-        let result = create_private(&temp).and_then(|mut file| write_synced(&mut file, bytes));
-        let result = result.and_then(|()| fs::rename(&temp, target));
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        result
-    }
 
     /// `ReplaceFileW` failed after moving the original aside (`ERROR_UNABLE_TO_MOVE_REPLACEMENT_2`).
     const ORIGINAL_MOVED_ASIDE: i32 = 1177;

@@ -49,23 +49,10 @@ pub fn backup_without_plaintext(old: &[u8], new: &str, protector: &dyn Protector
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::test_support::Marker;
     use crate::secrets::{ProtectError, Secret};
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine as _;
-
-    struct Marker;
-
-    impl Protector for Marker {
-        fn available(&self) -> bool {
-            true
-        }
-        fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
-            Ok(STANDARD.encode(format!("P:{}", secret.expose())))
-        }
-        fn unprotect(&self, _blob: &str) -> Result<Secret, ProtectError> {
-            Err(ProtectError::Undecryptable { code: 13 })
-        }
-    }
 
     struct Off;
 

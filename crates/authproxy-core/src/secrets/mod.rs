@@ -130,3 +130,27 @@ mod tests {
         assert!(windows.starts_with(DPAPI_BASE64_PREFIX));
     }
 }
+
+/// What the tests of this module share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+
+    use super::{ProtectError, Protector, Secret};
+
+    /// Marks its output so tests can see what was protected; DPAPI itself is tested under Wine.
+    pub struct Marker;
+
+    impl Protector for Marker {
+        fn available(&self) -> bool {
+            true
+        }
+        fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
+            Ok(STANDARD.encode(format!("P:{}", secret.expose())))
+        }
+        fn unprotect(&self, _blob: &str) -> Result<Secret, ProtectError> {
+            Err(ProtectError::Undecryptable { code: 13 })
+        }
+    }
+}

@@ -175,23 +175,9 @@ pub fn protect_all(
 mod tests {
     use super::*;
     use crate::config::apply;
+    use crate::secrets::test_support::Marker;
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine as _;
-
-    /// Marks its output so tests can see what was protected; DPAPI itself is tested under Wine.
-    struct Marker;
-
-    impl Protector for Marker {
-        fn available(&self) -> bool {
-            true
-        }
-        fn protect(&self, secret: &Secret) -> Result<String, ProtectError> {
-            Ok(STANDARD.encode(format!("P:{}", secret.expose())))
-        }
-        fn unprotect(&self, _blob: &str) -> Result<Secret, ProtectError> {
-            Err(ProtectError::Undecryptable { code: 13 })
-        }
-    }
 
     #[test]
     fn protected_names_keep_case_and_put_the_number_last() {

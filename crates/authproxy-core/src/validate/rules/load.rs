@@ -86,10 +86,7 @@ fn syntax_message(kind: &SyntaxErrorKind) -> String {
 
 fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnostic>) {
     let text = doc.text();
-    let first_non_ascii = || {
-        let at = text.char_indices().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, _)| i);
-        TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8))
-    };
+    let first_non_ascii = || char_range(text, text.char_indices().find(|(_, c)| !c.is_ascii()).map_or(0, |(i, _)| i));
     match (options.platform(), options.encoding.unwrap_or(Encoding::Utf8)) {
         (Platform::Linux, Encoding::Ansi(_) | Encoding::Undecodable { .. }) => {
             out.push(Diagnostic::new(
@@ -100,10 +97,9 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
             ));
         }
         (Platform::Windows, Encoding::Undecodable { expected, offset, decodes: true }) => {
-            let at = char_at_byte(text, offset);
             out.push(Diagnostic::new(
                 Kind::NonAsciiText,
-                TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8)),
+                char_range(text, char_at_byte(text, offset)),
                 format!(
                     "The proxy reads this file in {expected}, but a character here is written in one of its two \
                      byte forms, which this tool could not keep if it showed the text; the file is shown and saved \
@@ -112,10 +108,9 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
             ));
         }
         (Platform::Windows, Encoding::Undecodable { expected, offset, decodes: false }) => {
-            let at = char_at_byte(text, offset);
             out.push(Diagnostic::new(
                 Kind::LoadError,
-                TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8)),
+                char_range(text, char_at_byte(text, offset)),
                 format!(
                     "These bytes are neither UTF-8 nor text in {expected}, the code page the Windows proxy reads \
                      the file in, so it cannot decode the file and refuses to load it. If this file comes from \
@@ -161,6 +156,11 @@ fn check_encoding(doc: &Document, options: &Options<'_>, out: &mut Vec<Diagnosti
 /// The text offset of file byte `offset` in text decoded one character per byte (Windows-1252).
 fn char_at_byte(text: &str, offset: usize) -> usize {
     text.char_indices().nth(offset).map_or(text.len(), |(i, _)| i)
+}
+
+/// The character at byte `at` of `text` (empty at its end).
+fn char_range(text: &str, at: usize) -> TextRange {
+    TextRange::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8))
 }
 
 /// `[main] debug` is read as a boolean while loading; a bad value stops the load.
