@@ -10,15 +10,15 @@ fuzz_target!(|data: &[u8]| {
     let entries = parse_text(data);
     let mut previous_end = 0;
     for (i, entry) in entries.iter().enumerate() {
-        assert!(entry.range.start <= entry.range.end && entry.range.end <= data.len());
-        assert!(i == 0 || entry.range.start > previous_end, "entries overlap");
-        previous_end = entry.range.end;
+        assert!(entry.range().start <= entry.range().end && entry.range().end <= data.len());
+        assert!(i == 0 || entry.range().start > previous_end, "entries overlap");
+        previous_end = entry.range().end;
         let head_end =
-            data[entry.range.start..].iter().position(|&b| b == b'\n').map_or(data.len(), |n| entry.range.start + n);
-        for part in [&entry.system, &entry.message] {
-            assert!(part.start >= entry.range.start && part.end <= head_end.min(entry.range.end), "outside its head line");
+            data[entry.range().start..].iter().position(|&b| b == b'\n').map_or(data.len(), |n| entry.range().start + n);
+        for part in [entry.system(), entry.message_range(data)] {
+            assert!(part.start >= entry.range().start && part.end <= head_end.min(entry.range().end), "outside its head line");
         }
-        if let Some(moment) = entry.time {
+        if let Some(moment) = entry.time() {
             let printed = moment.to_string();
             let (again, _) = time::parse(printed.as_bytes()).expect("a printed timestamp parses");
             assert_eq!(again.utc_micros, moment.utc_micros);
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     for line in data.split(|&b| b == b'\n') {
         let text = line.strip_suffix(b"\r").unwrap_or(line);
         if !text.is_empty() {
-            let inside = entries.iter().any(|e| e.range.start <= start && start < e.range.end.max(e.range.start + 1));
+            let inside = entries.iter().any(|e| e.range().start <= start && start < e.range().end.max(e.range().start + 1));
             assert!(inside, "the line at byte {start} is in no entry");
         }
         start += line.len() + 1;

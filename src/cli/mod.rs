@@ -1,6 +1,8 @@
-//! The headless command line: `validate`, `check`, `protect`, `reveal`, `service`, `explain`.
+//! The headless command line: `validate`, `check`, `protect`, `reveal`, `service`, `explain`,
+//! `logs`.
 
 pub mod check;
+pub mod logs;
 pub mod protect;
 pub mod service;
 
@@ -56,6 +58,9 @@ pub enum Command {
     Reveal(protect::RevealArgs),
     /// Start, stop or restart the local proxy service, or print its state.
     Service(service::ServiceArgs),
+    /// The proxy's logs as requests: who, from where, how it ended and why, with known failures
+    /// explained; filter, summarise, follow, or export a redacted bundle for support.
+    Logs(logs::LogsArgs),
     /// Explain a finding kind, e.g. `explain UnpairedKey`.
     Explain {
         /// A kind name as printed in brackets, e.g. MissingKey.
@@ -131,6 +136,7 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         Some(Command::Protect(args)) => protect::protect(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Reveal(args)) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Service(args)) => service::service(&args, &mut out, &mut err),
+        Some(Command::Logs(args)) => logs::logs(&args, &mut out, &mut err),
         Some(Command::Explain { kind }) => explain(&kind),
         None => {
             drop((out, err));
