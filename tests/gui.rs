@@ -496,6 +496,9 @@ fn a_log_with_non_ascii_text_opens_and_is_shown_masked() {
     let mut harness = harness(Some(&path), Platform::Linux, None);
     harness.get_by_label("Log").click();
     harness.run();
+    crate::log_tab::wait_for_logs(&mut harness);
+    harness.get_by_label("Lines").click();
+    harness.run();
     assert!(harness.query_by_label_contains("Anmeldung von Jürgen Müller: password=********").is_some());
     assert!(harness.query_by_label_contains("invalid bytes ÿÃ skey=********").is_some(), "Windows-1252 bytes read");
     for secret in ["Grüße-Geheim-1", "Zz9Broken"] {

@@ -3,6 +3,10 @@
 /// Shared helpers: install-directory fixtures and DPAPI stand-ins.
 mod util;
 
+/// Proxy logs in the real grammar, for the log explorer's tests.
+#[path = "../crates/authproxy-core/tests/support/loggen.rs"]
+mod loggen;
+
 /// Every sample in tests/data/samples gives exactly the findings of expected.md.
 mod samples;
 
@@ -40,6 +44,12 @@ mod hardening;
 
 /// The desktop app driven headless through egui_kittest.
 mod gui;
+
+/// The Log tab (kittest): filters, the detail pane, jumps to the config, live updates.
+mod log_tab;
+
+/// `logs` on the command line: requests, lines, filters, exit codes, follow, export.
+mod logs_cli;
 
 /// The proxy's version: detected, given, shown, and the rules that follow it.
 mod versions;

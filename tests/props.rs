@@ -136,16 +136,15 @@ proptest! {
     }
 
     #[test]
-    fn any_bytes_tail_into_lines(bytes in prop::collection::vec(any::<u8>(), 0..2000), max in 0usize..20, cut: bool) {
-        let lines = authproxy_manager::service::logs::tail_lines(&bytes, max, cut);
-        prop_assert!(lines.len() <= max);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("authproxy.log");
-        std::fs::write(&path, &bytes).unwrap();
-        let read = authproxy_manager::service::logs::read_tail(&path, max).unwrap();
-        prop_assert_eq!(read, authproxy_manager::service::logs::tail_lines(&bytes, max, false));
-        for line in &lines {
-            prop_assert_eq!(authproxy_manager::service::logs::classify(&line.text), line.level);
+    fn any_bytes_are_read_as_a_log_and_shown_masked(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        use authproxy_manager::logfile::{display_text, files::{Family, LogFileName}, LogIndex};
+        let name = LogFileName { path: "authproxy.log".into(), family: Family::Proxy, rotation: None, modified_micros: None };
+        let index = LogIndex::from_files(std::path::Path::new("."), vec![(name, bytes.clone())]);
+        let lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty() && l != b"\r").count();
+        prop_assert!(index.order.len() <= lines);
+        for entry in index.entries() {
+            let shown = display_text(entry.bytes());
+            prop_assert_eq!(authproxy_manager::service::logs::mask_secrets(&shown), shown.clone());
         }
     }
 }

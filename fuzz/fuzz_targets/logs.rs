@@ -1,21 +1,34 @@
-//! Arbitrary bytes as a log file's tail: lines are cut, masked and classified without a panic,
-//! every kept line is masked idempotently, and a secret after a secret-looking key never
-//! survives masking.
+//! Arbitrary bytes as a log folder's `authproxy.log` and `authevents.log`: indexed, merged,
+//! grouped into requests and explained without a panic; every entry shown masked (masking twice
+//! changes nothing more); and a secret after a secret-looking key never survives masking.
 #![no_main]
 
-use authproxy_core::service::logs::{classify, mask_secrets, tail_lines};
+use std::path::Path;
+
+use authproxy_core::logfile::catalogue::explain;
+use authproxy_core::logfile::files::{Family, LogFileName};
+use authproxy_core::logfile::{display_text, LogIndex};
+use authproxy_core::service::logs::mask_secrets;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let (max_lines, cut) = match data.first() {
-        Some(b) => (usize::from(*b % 16), b & 0x80 != 0),
-        None => (4, false),
-    };
-    let lines = tail_lines(data.get(1..).unwrap_or_default(), max_lines, cut);
-    assert!(lines.len() <= max_lines);
-    for line in &lines {
-        assert_eq!(mask_secrets(&line.text), line.text, "masking twice changes nothing more");
-        let _ = classify(&line.text);
+    let split = data.first().map_or(0, |b| usize::from(*b)).min(data.len());
+    let (text, json) = data.split_at(split);
+    let name = |file: &str, family| LogFileName { path: file.into(), family, rotation: None, modified_micros: None };
+    let index = LogIndex::from_files(
+        Path::new("."),
+        vec![(name("authproxy.log", Family::Proxy), text.to_vec()), (name("authevents.log", Family::AuthEvents), json.to_vec())],
+    );
+    let total: usize = index.files.iter().map(|f| f.entries.len()).sum();
+    assert_eq!(index.order.len(), total, "every entry merged once");
+    for entry in index.entries() {
+        let shown = display_text(entry.bytes());
+        assert_eq!(mask_secrets(&shown), shown, "masking twice changes nothing more");
+        let _ = explain(entry.explained_bytes());
+    }
+    for request in &index.requests {
+        assert!(!request.entries.is_empty());
+        let _ = index.findings_of(request).count();
     }
     let text = String::from_utf8_lossy(data);
     let secret = format!("FUZZSECRET{}", text.len());

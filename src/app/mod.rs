@@ -21,6 +21,7 @@ pub mod fonts;
 pub mod highlight;
 pub mod history;
 pub mod layout;
+pub mod log_explorer;
 mod modals;
 pub mod output;
 pub mod prefetch;
@@ -481,12 +482,18 @@ impl AuthProxyApp {
         let shown = panel.show(ui, |ui| {
             let protect = self.protect_refused();
             let analysis = self.buffer.analysis(self.platform);
-            let (service, checks, problems) = (&self.service, &mut self.checks, &mut self.problems);
+            let (service, checks, problems) = (&mut self.service, &mut self.checks, &mut self.problems);
+            let config_name = self
+                .buffer
+                .path
+                .as_deref()
+                .and_then(|p| p.file_name())
+                .map_or_else(|| "authproxy.cfg".to_owned(), |n| n.to_string_lossy().into_owned());
             let line_range = |line: usize| analysis.doc.lines.get(line).map(|l| l.content);
             let (errors, warnings, notes) = analysis.counts();
             let tabs = Tabs {
                 problems: |ui: &mut Ui| problems.show(ui, &analysis, palette, protect.as_deref()),
-                log: |ui: &mut Ui| service.log_tab(ui, palette),
+                log: |ui: &mut Ui| service.log_tab(ui, palette, &analysis.doc, &config_name),
                 checks: |ui: &mut Ui| checks.show(ui, palette, line_range),
             };
             self.output.show(ui, errors + warnings + notes, self.buffer.revision, palette, tabs)
@@ -546,6 +553,17 @@ impl AuthProxyApp {
 const DEFAULT_PANEL_SHARE: f32 = 0.36;
 
 impl AuthProxyApp {
+    /// The Log tab's explorer, once a log folder is known.
+    #[must_use]
+    pub fn log_explorer(&self) -> Option<&log_explorer::LogExplorer> {
+        self.service.log_explorer()
+    }
+
+    /// The Log tab's explorer, to set its filters.
+    pub fn log_explorer_mut(&mut self) -> Option<&mut log_explorer::LogExplorer> {
+        self.service.log_explorer_mut()
+    }
+
     /// Which tab of the right-hand panel shows.
     #[must_use]
     pub fn tab(&self) -> Tab {

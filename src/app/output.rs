@@ -159,7 +159,7 @@ impl OutputPanel {
         palette: &Palette,
         tabs: Tabs<
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
-            impl FnOnce(&mut Ui),
+            impl FnOnce(&mut Ui) -> Option<PanelAction>,
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
         >,
     ) -> Option<PanelAction> {
@@ -173,10 +173,7 @@ impl OutputPanel {
         match self.tab {
             Tab::Problems => (tabs.problems)(ui),
             Tab::Output => self.output(ui, palette, revision),
-            Tab::Log => {
-                (tabs.log)(ui);
-                None
-            }
+            Tab::Log => (tabs.log)(ui),
             Tab::Connectivity => (tabs.checks)(ui),
         }
     }

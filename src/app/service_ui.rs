@@ -1,5 +1,5 @@
 //! The proxy service in the window: the Start / Stop / Restart buttons and the status
-//! badge (state polled off the UI thread), and the Log tab with the proxy's log tails.
+//! badge (state polled off the UI thread), and the Log tab's explorer of the proxy's logs.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -7,16 +7,18 @@ use std::sync::{Arc, OnceLock};
 use egui::{Color32, RichText, Ui};
 
 use super::commands::Command;
+use super::log_explorer::LogExplorer;
+use super::output::PanelAction;
 use super::theme::Palette;
 use crate::config::Document;
-use crate::service::logs::{self, LineLevel, LogTail};
+use crate::service::logs;
 use crate::service::monitor::{Outcome, Request, ServiceMonitor, POLL_INTERVAL};
 use crate::service::{ServiceControl, ServiceState};
 
-/// The service monitor and the log tail.
+/// The service monitor and the log explorer.
 pub struct ServiceUi {
     monitor: ServiceMonitor,
-    logs: Option<LogTail>,
+    logs: Option<LogExplorer>,
     context: Arc<OnceLock<egui::Context>>,
     /// The config the service reads, when it is tied to one.
     service_config: Option<PathBuf>,
@@ -75,15 +77,12 @@ impl ServiceUi {
             return;
         }
         let on_change = Arc::clone(&self.context);
-        self.logs = Some(LogTail::watch(dir, move || repaint(&on_change)));
+        self.logs = Some(LogExplorer::watch(dir, move || repaint(&on_change)));
     }
 
     /// Call once per frame: remembers the context for repaints from other threads.
     pub fn frame(&mut self, ctx: &egui::Context) {
         let _ = self.context.set(ctx.clone());
-        if let Some(tail) = &mut self.logs {
-            tail.update();
-        }
     }
 
     /// The state to show: the request in progress, else the last state read.
@@ -125,8 +124,8 @@ impl ServiceUi {
     pub fn outcomes(&mut self) -> Vec<Outcome> {
         let outcomes = self.monitor.take_outcomes();
         if !outcomes.is_empty() {
-            if let Some(tail) = &mut self.logs {
-                tail.reload();
+            if let Some(explorer) = &mut self.logs {
+                explorer.mark_stale();
             }
         }
         outcomes
@@ -174,45 +173,38 @@ impl ServiceUi {
         clicked
     }
 
-    /// The Log tab.
-    pub fn log_tab(&self, ui: &mut Ui, palette: &Palette) {
-        let Some(tail) = &self.logs else {
+    /// The Log tab; `doc` (named `config_name`) is the config its explanations point into.
+    pub fn log_tab(
+        &mut self,
+        ui: &mut Ui,
+        palette: &Palette,
+        doc: &Document,
+        config_name: &str,
+    ) -> Option<PanelAction> {
+        let Some(explorer) = &mut self.logs else {
             ui.label(RichText::new("No log folder is known for this file.").weak());
-            return;
+            return None;
         };
-        if !tail.dir().is_dir() {
+        if !explorer.dir().is_dir() {
             ui.label(format!(
                 "There is no proxy log folder at {}. The Duo Authentication Proxy does not seem to be installed \
                  on this computer, or [main] log_dir points somewhere else.",
-                tail.dir().display()
+                explorer.dir().display()
             ));
-            return;
+            return None;
         }
-        ui.label(RichText::new(format!("Logs in {}", tail.dir().display())).weak());
-        if let Some(problem) = tail.watch_problem() {
-            ui.label(RichText::new(problem).weak());
-        }
-        egui::ScrollArea::vertical().id_salt("log-scroll").auto_shrink([false, false]).stick_to_bottom(true).show(
-            ui,
-            |ui| {
-                for file in tail.files() {
-                    ui.add_space(4.0);
-                    ui.label(RichText::new(&file.name).strong()).on_hover_text(file.path.display().to_string());
-                    if let Some(problem) = &file.problem {
-                        ui.label(RichText::new(problem).weak());
-                    }
-                    for line in &file.lines {
-                        let text = RichText::new(&line.text).monospace();
-                        let text = match line.level {
-                            LineLevel::Error => text.color(palette.error),
-                            LineLevel::Warning => text.color(palette.warning),
-                            LineLevel::Normal => text,
-                        };
-                        ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Wrap));
-                    }
-                }
-            },
-        );
+        explorer.show(ui, palette, doc, config_name)
+    }
+
+    /// The log explorer, once a log folder is known.
+    #[must_use]
+    pub fn log_explorer(&self) -> Option<&LogExplorer> {
+        self.logs.as_ref()
+    }
+
+    /// The log explorer, to change its filters.
+    pub fn log_explorer_mut(&mut self) -> Option<&mut LogExplorer> {
+        self.logs.as_mut()
     }
 }
 

@@ -14,7 +14,7 @@ use rustc_hash::FxHashSet;
 use crate::config::{decode, Document};
 use crate::logfile::catalogue::{config_lines, Signature};
 use crate::logfile::export::{self, Redaction};
-use crate::logfile::filter::{parse_time, ClientMatch, Query, Summary};
+use crate::logfile::filter::{parse_time, ClientMatch, Query, Summary, TimeContext};
 use crate::logfile::{Level, LogIndex, Outcome, Request, Timestamp};
 
 /// Arguments of `logs`.
@@ -42,8 +42,8 @@ pub struct LogsArgs {
     /// Only these outcomes (accept, reject, challenge, timeout, error, pending); repeat or separate with commas.
     #[arg(long, value_delimiter = ',', value_parser = parse_outcome)]
     pub outcome: Vec<Outcome>,
-    /// From this time: 2023-01-11T09:14, "2023-01-11 09:14:00-0500", 2023-01-11, or back from now (30m, 2h, 7d).
-    /// Without an offset, in the log's own time zone.
+    /// From this time: 09:14 (on the log's last day), 2023-01-11T09:14, "2023-01-11 09:14:00-0500",
+    /// 2023-01-11, or back from now (30m, 2h, 7d). Without an offset, in the log's own time zone.
     #[arg(long, value_name = "T")]
     pub since: Option<String>,
     /// Until this time (same forms as --since).
@@ -184,11 +184,8 @@ pub fn logs(args: &LogsArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCo
 }
 
 fn query_of(args: &LogsArgs, index: &LogIndex) -> Result<Query, String> {
-    let offset = index.entries().rev().find_map(|e| e.time()).map_or(0, |t| t.offset_minutes);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
-    let time = |text: &Option<String>| text.as_deref().map(|t| parse_time(t, offset, now)).transpose();
+    let context = TimeContext::of(index);
+    let time = |text: &Option<String>| text.as_deref().map(|t| parse_time(t, &context)).transpose();
     Ok(Query {
         user: args.user.clone(),
         client: args.client,
@@ -223,7 +220,7 @@ impl Printer<'_> {
                 }
                 printed += 1;
                 let _ = match self.args.format {
-                    super::Format::Text => writeln!(out, "{}", entry.text()),
+                    super::Format::Text => writeln!(out, "{}", crate::logfile::display_text(entry.bytes())),
                     super::Format::Json => writeln!(
                         out,
                         "{}",
@@ -233,7 +230,7 @@ impl Printer<'_> {
                             "line": entry.line_number(),
                             "level": format!("{:?}", entry.level()).to_lowercase(),
                             "system": entry.system(),
-                            "message": entry.text(),
+                            "message": crate::logfile::display_text(entry.bytes()),
                         })
                     ),
                 };
@@ -371,7 +368,7 @@ fn print_summary(index: &LogIndex, requests: &[u32], format: super::Format, out:
     let busy: Vec<_> = summary.per_minute.iter().filter(|(_, c)| c.rejects + c.timeouts + c.errors > 0).collect();
     if !busy.is_empty() {
         let _ = writeln!(out, "  rejects / timeouts / errors per minute:");
-        let offset = index.entries().rev().find_map(|e| e.time()).map_or(0, |t| t.offset_minutes);
+        let offset = TimeContext::of(index).offset_minutes;
         for (minute, counts) in busy {
             let when = local_time(Timestamp { utc_micros: minute * 60_000_000, offset_minutes: offset });
             let _ = writeln!(out, "    {}  {} / {} / {}", &when[..16], counts.rejects, counts.timeouts, counts.errors);

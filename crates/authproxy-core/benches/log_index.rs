@@ -19,12 +19,11 @@ fn bench(c: &mut Criterion) {
     log.write(dir.path(), 10 * 1024 * 1024).expect("the logs are written");
     let index = LogIndex::read_dir(dir.path()).expect("the folder is read");
     eprintln!(
-        "{} files, {} bytes of logs, {} entries, {} requests, {} known failures; index {} bytes ({:.3} of the logs)",
+        "{} files, {} bytes of logs, {} entries, {} requests; index {} bytes ({:.3} of the logs)",
         index.files.len(),
         index.log_bytes(),
         index.order.len(),
         index.requests.len(),
-        index.findings.len(),
         index.index_bytes(),
         index.index_bytes() as f64 / index.log_bytes() as f64
     );

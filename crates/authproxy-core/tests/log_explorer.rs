@@ -8,7 +8,7 @@ use std::io::Read as _;
 
 use authproxy_core::config::Document;
 use authproxy_core::logfile::export::{self, Redaction};
-use authproxy_core::logfile::filter::{parse_time, Query, Summary};
+use authproxy_core::logfile::filter::{parse_time, Query, Summary, TimeContext};
 use authproxy_core::logfile::{LogIndex, Outcome, PhaseKind, RequestKind};
 use loggen::{LogGen, Story};
 
@@ -136,8 +136,7 @@ fn filters_find_requests_and_lines_and_fold_the_noise() {
     assert!(!text.lines.is_empty());
     assert!(text.lines.iter().all(|&id| index.entry(id).text().to_lowercase().contains("login timed")));
 
-    let first = index.entries().find_map(|e| e.time()).unwrap();
-    let since = parse_time("2023-01-11T09:00", first.offset_minutes, 0).unwrap();
+    let since = parse_time("2023-01-11T09:00", &TimeContext::of(&index)).unwrap();
     let late = run(Query { since: Some(since), ..Query::default() });
     assert!(late.lines.iter().all(|&id| index.entry(id).time().is_none_or(|t| t.utc_micros >= since)));
     assert!(late.lines.len() < all.lines.len());

@@ -54,6 +54,9 @@ pub struct LogFileName {
     pub family: Family,
     /// `None` for the current file, `Some(n)` for `<name>.n` (larger is older).
     pub rotation: Option<u32>,
+    /// When it was last written (UTC microseconds): the time of lines written without one
+    /// (the connectivity tool's `[info] …` form).
+    pub modified_micros: Option<i64>,
 }
 
 /// What `name` is, if it is one of the proxy's logs.
@@ -84,7 +87,13 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<LogFileName>> {
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
-        found.push(LogFileName { path: entry.path(), family, rotation });
+        let modified_micros = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_micros()).ok());
+        found.push(LogFileName { path: entry.path(), family, rotation, modified_micros });
     }
     found.sort_by_key(|f| (f.family, std::cmp::Reverse(f.rotation.map_or(0, |n| u64::from(n) + 1))));
     Ok(found)

@@ -310,23 +310,60 @@ impl Summary {
     }
 }
 
+/// What a typed time is read against: the log's own offset (for times written without one),
+/// the day of its last entry (for a bare `09:14`), and now (for `2h`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeContext {
+    /// The log's offset from UTC, in minutes.
+    pub offset_minutes: i16,
+    /// Now, UTC microseconds.
+    pub now_micros: i64,
+    /// The log's last moment, UTC microseconds.
+    pub last_micros: i64,
+}
+
+impl TimeContext {
+    /// The context of `index` at this moment.
+    #[must_use]
+    pub fn of(index: &LogIndex) -> Self {
+        let now_micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+        let last = index.entries().rev().find_map(|e| e.time());
+        // JSON logs are in UTC: the zone is the text logs'.
+        let local = index.entries().rev().filter(|e| !e.file.name.family.is_json()).find_map(|e| e.time());
+        Self {
+            offset_minutes: local.map_or(0, |t| t.offset_minutes),
+            now_micros,
+            last_micros: last.map_or(now_micros, |t| t.utc_micros),
+        }
+    }
+}
+
 /// A time given by an administrator: `2023-01-11T09:14:00-0500`, `2023-01-11 09:14`,
-/// `2023-01-11` (local to `offset_minutes` when written without an offset), or a span back
-/// from `now` (`90s`, `30m`, `2h`, `7d`).
+/// `2023-01-11`, `09:14` (on the log's last day), all in the log's zone when written without an
+/// offset; or a span back from now (`90s`, `30m`, `2h`, `7d`).
 ///
 /// # Errors
 /// The text is none of these.
-pub fn parse_time(text: &str, offset_minutes: i16, now_micros: i64) -> Result<i64, String> {
+pub fn parse_time(text: &str, context: &TimeContext) -> Result<i64, String> {
     let text = text.trim();
     let span = |unit: char, seconds: i64| -> Option<i64> {
         let number: i64 = text.strip_suffix(unit)?.parse().ok()?;
-        Some(now_micros - number.checked_mul(seconds)?.checked_mul(1_000_000)?)
+        Some(context.now_micros - number.checked_mul(seconds)?.checked_mul(1_000_000)?)
     };
     if let Some(back) = span('s', 1).or_else(|| span('m', 60)).or_else(|| span('h', 3600)).or_else(|| span('d', 86_400))
     {
         return Ok(back);
     }
+    let offset = context.offset_minutes;
     let mut full = text.replacen(' ', "T", 1);
+    if matches!(full.len(), 5 | 8) && full.as_bytes().get(2) == Some(&b':') {
+        let local_last =
+            Timestamp { utc_micros: context.last_micros + i64::from(offset) * 60_000_000, offset_minutes: 0 };
+        let day = local_last.to_string();
+        full = format!("{}T{full}", &day[..10]);
+    }
     if full.len() == 10 {
         full.push_str("T00:00:00");
     } else if full.len() == 16 {
@@ -335,11 +372,13 @@ pub fn parse_time(text: &str, offset_minutes: i16, now_micros: i64) -> Result<i6
     if let Some((time, _)) = super::time::parse(full.as_bytes()) {
         return Ok(time.utc_micros);
     }
-    let sign = if offset_minutes < 0 { '-' } else { '+' };
-    let local =
-        format!("{full}{sign}{:02}{:02}", offset_minutes.unsigned_abs() / 60, offset_minutes.unsigned_abs() % 60);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let local = format!("{full}{sign}{:02}{:02}", offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
     super::time::parse(local.as_bytes()).map(|(t, _)| t.utc_micros).ok_or_else(|| {
-        format!("'{text}' is not a time: write 2023-01-11T09:14, 2023-01-11 09:14:00-0500, 2023-01-11, or a span back such as 30m, 2h, 7d")
+        format!(
+            "'{text}' is not a time: write 09:14, 2023-01-11T09:14, 2023-01-11 09:14:00-0500, 2023-01-11, \
+             or a span back such as 30m, 2h, 7d"
+        )
     })
 }
 
@@ -372,15 +411,21 @@ mod tests {
 
     #[test]
     fn times_are_read_in_every_form_an_admin_types() {
-        let at = |t: &str| {
-            parse_time(t, -300, 1_000_000_000_000).map(|m| Timestamp { utc_micros: m, offset_minutes: 0 }.to_string())
-        };
+        let context =
+            TimeContext { offset_minutes: -300, now_micros: 1_000_000_000_000, last_micros: 1_673_478_000_000_000 };
+        let at = |t: &str| parse_time(t, &context).map(|m| Timestamp { utc_micros: m, offset_minutes: 0 }.to_string());
         assert_eq!(at("2023-01-11T09:14").unwrap(), "2023-01-11T14:14:00Z");
         assert_eq!(at("2023-01-11 09:14:30").unwrap(), "2023-01-11T14:14:30Z");
         assert_eq!(at("2023-01-11").unwrap(), "2023-01-11T05:00:00Z");
         assert_eq!(at("2023-01-11T09:14:00Z").unwrap(), "2023-01-11T09:14:00Z");
-        assert_eq!(parse_time("2h", 0, 10_000_000_000).unwrap(), 10_000_000_000 - 7_200_000_000);
+        // The log's last entry is 2023-01-11T23:00:00Z, 18:00 in the log's zone.
+        assert_eq!(at("09:14").unwrap(), "2023-01-11T14:14:00Z", "a bare time is on the log's last day");
+        assert_eq!(at("09:14:30").unwrap(), "2023-01-11T14:14:30Z");
+        assert_eq!(
+            at("2h").unwrap(),
+            Timestamp { utc_micros: 1_000_000_000_000 - 7_200_000_000, offset_minutes: 0 }.to_string()
+        );
         assert!(at("yesterday").unwrap_err().contains("not a time"));
-        assert!(parse_time("99999999999999999d", 0, 0).is_err());
+        assert!(at("99999999999999999d").is_err());
     }
 }

@@ -34,8 +34,6 @@ pub struct LogIndex {
     pub requests: Vec<Request>,
     /// Files that could not be read, with why.
     pub unreadable: Vec<(PathBuf, String)>,
-    /// Entries the catalogue explains: position in [`LogIndex::order`] and signature.
-    pub findings: Vec<(u32, &'static Signature)>,
 }
 
 /// An entry as the explorer shows it.
@@ -194,20 +192,8 @@ impl LogIndex {
             files.into_iter().map(|(name, bytes)| LoadedFile::new(name, bytes)).collect()
         };
         let order = merge(&files);
-        let mut index = Self {
-            dir: dir.to_path_buf(),
-            files,
-            order,
-            requests: Vec::new(),
-            unreadable: Vec::new(),
-            findings: Vec::new(),
-        };
+        let mut index = Self { dir: dir.to_path_buf(), files, order, requests: Vec::new(), unreadable: Vec::new() };
         index.requests = request::group(&index);
-        index.findings = index
-            .entries()
-            .enumerate()
-            .filter_map(|(position, entry)| Some((position as u32, catalogue::explain(entry.explained_bytes())?)))
-            .collect();
         index
     }
 
@@ -243,7 +229,6 @@ impl LogIndex {
             + self.order.capacity() * std::mem::size_of::<EntryId>()
             + self.requests.iter().map(Request::heap_bytes).sum::<usize>()
             + self.requests.capacity() * std::mem::size_of::<Request>()
-            + self.findings.capacity() * std::mem::size_of::<(u32, &Signature)>()
     }
 
     /// The known failures among a request's lines.
@@ -258,13 +243,18 @@ impl LogIndex {
 }
 
 /// Every entry of every file in time order. Each file is already (nearly) in order, so the
-/// stable sort merges runs; an entry without a time takes the time of the entry before it.
+/// stable sort merges runs; an entry without a time takes the time of the entry before it (the
+/// first timed entry's, before any), or the file's modification time in a file without times.
 fn merge(files: &[LoadedFile]) -> Vec<EntryId> {
     let total: usize = files.iter().map(|f| f.entries.len()).sum();
     let mut keyed: Vec<(i64, EntryId)> = Vec::with_capacity(total);
     for (file_index, file) in files.iter().enumerate() {
         let file_id = u32::try_from(file_index).unwrap_or(u32::MAX);
-        let mut last = i64::MIN;
+        let first_time = match &file.entries {
+            Entries::Text(entries) => entries.iter().find_map(|e| e.time()),
+            Entries::Json(events) => events.iter().find_map(|e| e.time),
+        };
+        let mut last = first_time.map(|t| t.utc_micros).or(file.name.modified_micros).unwrap_or(i64::MIN);
         let mut push = |position: usize, time: Option<Timestamp>| {
             if let Some(time) = time {
                 last = time.utc_micros;

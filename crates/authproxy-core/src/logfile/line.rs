@@ -223,7 +223,12 @@ fn head(bytes: &[u8], line: Range<usize>) -> TextEntry {
         message_at: 0,
         flags: level_bits(inferred_level(text)),
     };
-    let Some((time, used)) = time::parse(text) else { return unparsed };
+    let Some((time, used)) = time::parse(text) else {
+        return match lean_level(text) {
+            Some(level) => TextEntry { flags: level_bits(level.max(inferred_level(text))), ..unparsed },
+            None => unparsed,
+        };
+    };
     let rest = &text[used..];
     let Some(after_space) = rest.strip_prefix(b" [") else { return unparsed };
     let Some(close) = memchr::memchr(b']', after_space) else { return unparsed };
@@ -251,6 +256,19 @@ fn head(bytes: &[u8], line: Range<usize>) -> TextEntry {
         message_at,
         flags: level_bits(level) | kind_bits(Some(system_kind)) << 4,
         ..unparsed
+    }
+}
+
+/// The connectivity tool's lean form, `[error] message` (no time): the level it names.
+fn lean_level(text: &[u8]) -> Option<Level> {
+    let rest = text.strip_prefix(b"[")?;
+    let close = memchr::memchr(b']', rest).filter(|&i| i <= 8)?;
+    match rest[..close].to_ascii_lowercase().as_slice() {
+        b"debug" => Some(Level::Debug),
+        b"info" => Some(Level::Info),
+        b"warn" | b"warning" => Some(Level::Warning),
+        b"error" | b"critical" => Some(Level::Error),
+        _ => None,
     }
 }
 
@@ -352,6 +370,13 @@ not a log line at all\n\
         assert_eq!(entries[0].time().unwrap().to_string(), "2020-07-01T17:00:00Z");
         assert_eq!(entries[1].time().unwrap().to_string(), "2023-01-11T13:25:24.393624Z");
         assert_eq!(entries[1].time().unwrap().offset_minutes, -300);
+    }
+
+    #[test]
+    fn the_connectivity_tools_lean_lines_keep_their_level() {
+        let lean = b"[info]  Testing section 'ad_client' with configuration:\n\t{'host': 'dc1'}\n[warn]  The Auth Proxy was not able to ping Duo\n[error] There are configuration problems\n";
+        let levels: Vec<Level> = parse_text(lean).iter().map(TextEntry::level).collect();
+        assert_eq!(levels, [Level::Info, Level::Warning, Level::Error]);
     }
 
     #[test]

@@ -16,3 +16,14 @@ pub use index::{EntryId, EntryView, LogIndex};
 pub use line::{parse_text, Level, SystemKind, TextEntry};
 pub use request::{Outcome, PhaseKind, Request, RequestKind};
 pub use time::Timestamp;
+
+/// A log entry as shown to a person (window, command line): UTF-8, else Windows-1252 (the ANSI
+/// code page the Windows proxy writes in); control characters as `?`; the value of every
+/// secret-looking key masked.
+#[must_use]
+pub fn display_text(bytes: &[u8]) -> String {
+    let decoded = crate::config::decode(bytes).text;
+    let visible: String =
+        decoded.chars().map(|c| if c.is_control() && !matches!(c, '\t' | '\n') { '?' } else { c }).collect();
+    visible.lines().map(crate::service::logs::mask_secrets).collect::<Vec<_>>().join("\n")
+}
