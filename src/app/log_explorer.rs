@@ -255,9 +255,20 @@ impl LogExplorer {
         })
     }
 
-    /// Sets the user filter (tests and the command palette).
+    /// Sets the user filter.
     pub fn filter_user(&mut self, user: &str) {
         user.clone_into(&mut self.filters.user);
+    }
+
+    /// Shows requests or lines.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+        self.lines_by_default = false;
+    }
+
+    /// Shows or folds the routine lines (directory-sync summaries, packet dumps, config dumps).
+    pub fn show_routine_lines(&mut self, show: bool) {
+        self.filters.noise = show;
     }
 
     /// The Log tab; `doc` is the config the explanations point into.

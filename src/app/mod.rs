@@ -569,4 +569,9 @@ impl AuthProxyApp {
     pub fn tab(&self) -> Tab {
         self.output.tab
     }
+
+    /// Shows a tab of the right-hand panel.
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.output.tab = tab;
+    }
 }
