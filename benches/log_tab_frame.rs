@@ -45,13 +45,18 @@ fn bench(c: &mut Criterion) {
     let install = tempfile::tempdir().expect("a temporary folder");
     let (conf, log) = (install.path().join("conf"), install.path().join("log"));
     std::fs::create_dir_all(&conf).and_then(|()| std::fs::create_dir_all(&log)).expect("folders");
-    std::fs::write(conf.join("authproxy.cfg"), "[radius_server_auto]\nikey=DIXXXXXXXXXXXXXXXXXX\nradius_ip_1=10.0.0.1\n")
-        .expect("the config");
+    std::fs::write(
+        conf.join("authproxy.cfg"),
+        "[radius_server_auto]\nikey=DIXXXXXXXXXXXXXXXXXX\nradius_ip_1=10.0.0.1\n",
+    )
+    .expect("the config");
     loggen::LogGen::new(1).mixed(180 * 1024 * 1024).write(&log, 10 * 1024 * 1024).expect("the logs");
 
     let ctx = Context::default();
-    let env =
-        Environment::detached(Box::new(NativeDialogs), std::sync::Arc::from(authproxy_manager::secrets::host_protector()));
+    let env = Environment::detached(
+        Box::new(NativeDialogs),
+        std::sync::Arc::from(authproxy_manager::secrets::host_protector()),
+    );
     let mut app = AuthProxyApp::new(Some(&conf.join("authproxy.cfg")), Platform::Linux, env);
     frame(&ctx, &mut app, Vec::new());
     app.set_tab(Tab::Log);

@@ -127,6 +127,7 @@ fn routine_lines_are_not_explained_as_failures() {
         "Summary: drpc_timing. Extra data: {'data_length': 138, 'call_id': '1693cf2ac906cc9ab65a23f7a7be5c51'}",
         "(('10.0.0.1', 5), alice, 7): Duo authentication returned 'allow': 'Success. Logging you in...'",
         "Sending request from 10.0.0.1 to radius_server_auto",
+        "Summary: drpc_msg_metrics. Extra data: {'msg_time': 0.0, 'data_length': 174, 'msg_id': 'a2401029f40103c5b65a23f7a7be5c51'}",
     ] {
         assert_eq!(explain(line.as_bytes()).map(|s| s.id), None, "{line}");
     }

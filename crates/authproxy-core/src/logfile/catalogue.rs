@@ -236,7 +236,8 @@ pub const SIGNATURES: &[Signature] = &[
     // Duo's API.
     Signature {
         id: "duo-40102",
-        any: &["40102", "invalid integration key"],
+        // Not a bare "40102": directory-sync call ids are hex and hold it by chance.
+        any: &["40102:", "\"code\": 40102", "invalid integration key"],
         all: &[],
         title: "Invalid integration key",
         explanation: "Duo does not know this integration key (Duo code 40102), or it belongs to another application type.",
@@ -245,7 +246,7 @@ pub const SIGNATURES: &[Signature] = &[
     },
     Signature {
         id: "duo-40103",
-        any: &["40103", "invalid signature in request credentials", "invalid skey"],
+        any: &["40103:", "\"code\": 40103", "invalid signature in request credentials", "invalid skey"],
         all: &[],
         title: "Invalid secret key",
         explanation: "Duo rejected the request's signature (Duo code 40103): the secret key does not match the integration key.",
