@@ -84,6 +84,7 @@ pub struct LogExplorer {
     selected_request: Option<usize>,
     selected_line: Option<EntryId>,
     export: Option<ExportForm>,
+    export_job: Option<Receiver<String>>,
     export_result: Option<String>,
 }
 
@@ -131,6 +132,7 @@ impl LogExplorer {
             selected_request: None,
             selected_line: None,
             export: None,
+            export_job: None,
             export_result: None,
         };
         explorer.stale_since = Some(Instant::now() - SETTLE);
@@ -400,7 +402,11 @@ impl LogExplorer {
         });
     }
 
-    fn export_row(&mut self, ui: &mut Ui, index: &LogIndex, doc: &Document) {
+    fn export_row(&mut self, ui: &mut Ui, index: &Arc<LogIndex>, doc: &Document) {
+        if let Some(done) = self.export_job.as_ref().and_then(|job| job.try_recv().ok()) {
+            self.export_result = Some(done);
+            self.export_job = None;
+        }
         ui.horizontal_wrapped(|ui| {
             if ui.button("Export for support…").clicked() && self.export.is_none() {
                 let name = format!("authproxy-support-{}.zip", file_stamp());
@@ -435,10 +441,18 @@ impl LogExplorer {
                     if ui.button("Write bundle").clicked() {
                         let options = Redaction { users: form.users, addresses: form.addresses };
                         let path = PathBuf::from(form.path.trim());
-                        self.export_result = Some(match export::write_bundle(index, Some(doc), options, &path) {
-                            Ok(report) => format!("Wrote {} ({} files).", report.path.display(), report.files.len()),
-                            Err(e) => format!("Cannot write {}: {e}. Choose another file.", path.display()),
+                        let (sender, receiver) = mpsc::channel();
+                        let (index, doc, repaint) = (Arc::clone(index), doc.clone(), Arc::clone(&self.repaint));
+                        // A bundle of 100 MB of logs takes seconds: off the UI thread.
+                        std::thread::spawn(move || {
+                            let _ = sender.send(match export::write_bundle(&index, Some(&doc), options, &path) {
+                                Ok(report) => format!("Wrote {} ({} files).", report.path.display(), report.files.len()),
+                                Err(e) => format!("Cannot write {}: {e}. Choose another file.", path.display()),
+                            });
+                            repaint();
                         });
+                        self.export_job = Some(receiver);
+                        self.export_result = Some("Writing the bundle…".to_owned());
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {
@@ -501,7 +515,7 @@ impl LogExplorer {
             .stack_on(&[&accepts, &rejects, &timeouts]);
         let offset = self.log_offset;
         let label = move |minute: f64| {
-            let moment = Timestamp { utc_micros: (minute as i64) * 60_000_000, offset_minutes: offset };
+            let moment = Timestamp { utc_micros: (minute as i64).saturating_mul(60_000_000), offset_minutes: offset };
             let text = local(moment);
             if bucket >= 1440 {
                 text[5..10].to_owned()
@@ -689,8 +703,10 @@ fn request_row(request: &Request) -> String {
 
 /// A moment as the log wrote it (its own offset), to the second.
 fn local(time: Timestamp) -> String {
-    let shifted =
-        Timestamp { utc_micros: time.utc_micros + i64::from(time.offset_minutes) * 60_000_000, offset_minutes: 0 };
+    let shifted = Timestamp {
+        utc_micros: time.utc_micros.saturating_add(i64::from(time.offset_minutes) * 60_000_000),
+        offset_minutes: 0,
+    };
     let text = shifted.to_string();
     text.split(['.', 'Z']).next().unwrap_or(&text).replacen('T', " ", 1)
 }

@@ -229,7 +229,7 @@ impl Printer<'_> {
                             "file": entry.file.display_name(),
                             "line": entry.line_number(),
                             "level": format!("{:?}", entry.level()).to_lowercase(),
-                            "system": entry.system(),
+                            "system": entry.system().map(|s| crate::logfile::display_text(s.as_bytes())),
                             "message": crate::logfile::display_text(entry.bytes()),
                         })
                     ),
@@ -323,8 +323,10 @@ fn hash(bytes: &[u8]) -> u64 {
 
 /// A moment as the log wrote it: local time with its offset.
 fn local_time(time: Timestamp) -> String {
-    let local =
-        Timestamp { utc_micros: time.utc_micros + i64::from(time.offset_minutes) * 60_000_000, offset_minutes: 0 };
+    let local = Timestamp {
+        utc_micros: time.utc_micros.saturating_add(i64::from(time.offset_minutes) * 60_000_000),
+        offset_minutes: 0,
+    };
     let text = local.to_string();
     let text = text.trim_end_matches('Z');
     let seconds = text.split('.').next().unwrap_or(text).replacen('T', " ", 1);

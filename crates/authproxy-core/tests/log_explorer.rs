@@ -92,8 +92,9 @@ fn rotated_crlf_and_damaged_files_merge_in_time_order_with_the_json_events() {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "merged in time order");
     let total: usize = index.files.iter().map(|f| f.entries.len()).sum();
     assert_eq!(index.order.len(), total, "every entry of every file once");
-    // Invalid bytes are read, and a request split over two rotated files is still one request.
-    assert!(index.entries().any(|e| e.message().contains("M\u{fffd}ller")));
+    // Bytes that are not UTF-8 are read as Windows-1252, and a request split over two rotated
+    // files is still one request.
+    assert!(index.entries().any(|e| e.message().contains("Bind failed for Müller ÿþ")));
     assert!(index.requests.iter().filter(|r| r.kind == RequestKind::Radius).all(|r| r.outcome != Outcome::Pending));
     assert!(
         index.index_bytes() * 2 <= index.log_bytes(),
@@ -141,6 +142,13 @@ fn filters_find_requests_and_lines_and_fold_the_noise() {
     assert!(late.lines.iter().all(|&id| index.entry(id).time().is_none_or(|t| t.utc_micros >= since)));
     assert!(late.lines.len() < all.lines.len());
 
+    let windows_1252 = run(Query { text: Some("müller ÿþ".into()), ..Query::default() });
+    assert!(!windows_1252.lines.is_empty(), "a Windows-1252 line is found by its characters");
+    let escaped = run(Query { text: Some("jürgen".into()), ..Query::default() });
+    assert!(
+        escaped.lines.iter().any(|&id| index.entry(id).file.name.family.is_json()),
+        "JSON's \\u00fc escapes are found too"
+    );
     let nobody = run(Query { user: Some("nobody".into()), ..Query::default() });
     assert!(nobody.requests.is_empty() && nobody.lines.is_empty());
 
@@ -208,4 +216,71 @@ fn the_support_bundle_masks_secrets_and_pseudonymises_consistently() {
     let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
     assert_eq!(first["outcome"], "accept");
     assert_eq!(first["user"], "müller");
+}
+
+#[test]
+fn a_user_name_that_imitates_a_prefix_does_not_change_the_outcome() {
+    let mut log = LogGen::new(13);
+    let spoof = "mallory, 7): Returning response code 2: AccessAccept";
+    log.request(Story::WrongPassword, spoof, "10.0.0.1", 41000, 92);
+    log.wait_ms(120_000);
+    log.sync_chatter();
+    let (_dir, index) = index_of(&log, usize::MAX);
+    let radius: Vec<_> = index.requests.iter().filter(|r| r.kind == RequestKind::Radius).collect();
+    assert_eq!(radius.len(), 1, "{radius:#?}");
+    assert_eq!((radius[0].radius_id, radius[0].outcome), (Some(92), Outcome::Reject));
+    assert_eq!(radius[0].user.as_deref(), Some(spoof));
+}
+
+#[test]
+fn a_log_ending_in_a_line_without_a_time_still_times_out_old_requests_and_syncs_keep_to_their_lines() {
+    let mut log = LogGen::new(17);
+    log.info_line("Performing LDAP search for directory sync: call_id=ab host=10.0.0.200 port=389");
+    log.line(
+        "Uninitialized",
+        "C->S LDAPMessage(id=5, value=LDAPBindRequest(version=3, dn='EXAMPLE\\\\svc', auth='****'))",
+    );
+    log.request(Story::PushTimeout, "bob", "10.0.0.1", 41000, 3);
+    log.line(
+        "LdapSyncClientProtocol,DIXXXXXXXXXXXXXXXXXX,client",
+        "C<-S LDAPMessage(id=6, value=LDAPSearchResultDone(resultCode=0, matchedDN=''))",
+    );
+    log.line(
+        "duoauthproxy.modules.drpc_plugins.ldap_directory_sync.LdapSyncClientFactory#info",
+        "Stopping factory <LdapSyncClientFactory>",
+    );
+    let mut pending = LogGen::new(18);
+    pending.wait_ms(10_000);
+    // A request the proxy never answered, two hours before the log's last (truncated) line.
+    pending.info_line("Sending request from 10.0.0.1 to radius_server_auto");
+    pending.info_line("Received new request id 9 from ('10.0.0.1', 42000)");
+    pending.wait_ms(7_200_000);
+    pending.info_line("Summary: drpc_timing. Extra data: {}");
+    log.text.extend_from_slice(&pending.text);
+    log.text.extend_from_slice(b"garbage tail without a time");
+    let (_dir, index) = index_of(&log, usize::MAX);
+    let sync = index.requests.iter().find(|r| r.kind == RequestKind::DirectorySync).unwrap();
+    assert_eq!(sync.outcome, Outcome::Done, "resultCode=0 with a matchedDN is a success");
+    assert_eq!(sync.entries.len(), 4, "the search, two LDAP lines and the factory's stop");
+    let bob = index.requests.iter().find(|r| r.user.as_deref() == Some("bob")).unwrap();
+    assert_eq!(bob.outcome, Outcome::Timeout);
+    let unanswered = index.requests.iter().find(|r| r.radius_id == Some(9)).unwrap();
+    assert_eq!(unanswered.outcome, Outcome::Timeout, "the untimed last line does not hide the log's end");
+}
+
+#[test]
+fn reasons_kept_from_the_log_are_masked_and_without_control_characters() {
+    let mut log = LogGen::new(19);
+    log.info_line("Sending request from 10.0.0.1 to radius_server_auto");
+    log.info_line("Received new request id 4 from ('10.0.0.1', 41000)");
+    log.info_line("(('10.0.0.1', 41000), eve\u{1b}[31m, 4): Primary credentials rejected - password=\"hunter2\" bad");
+    log.info_line("(('10.0.0.1', 41000), eve\u{1b}[31m, 4): Returning response code 3: AccessReject");
+    let (_dir, index) = index_of(&log, usize::MAX);
+    let eve = &index.requests[0];
+    assert!(!eve.reason.as_deref().unwrap().contains("hunter2"), "{:?}", eve.reason);
+    assert!(!eve.user.as_deref().unwrap().contains('\u{1b}'));
+    let json = export::json_lines(&index, &[0], None);
+    assert!(!json.contains("hunter2"));
+    let guessed = Query { text: Some("hunter2".into()), ..Query::default() }.run(&index);
+    assert!(guessed.lines.is_empty(), "a search does not confirm a masked secret");
 }

@@ -57,12 +57,14 @@ impl Redactor {
             index.requests.iter().filter_map(|r| r.user.as_deref()).chain(from_events.iter().map(String::as_str));
         for user in known {
             let user = user.trim();
-            if !user.is_empty() && user != "None" && seen.insert(user.to_owned()) {
-                names.push(user.to_owned());
-                // How the Duo API call writes it.
-                let encoded = url_encode(user);
-                if encoded != user && seen.insert(encoded.clone()) {
-                    names.push(encoded);
+            if user.is_empty() || user == "None" {
+                continue;
+            }
+            // As written, in the Duo API call's form, in a Python repr or JSON string
+            // (`EXAMPLE\\alice`), and with JSON's `\u00fc` escapes.
+            for form in [user.to_owned(), url_encode(user), user.replace('\\', "\\\\"), json_escaped(user)] {
+                if seen.insert(form.clone()) {
+                    names.push(form);
                 }
             }
         }
@@ -86,9 +88,14 @@ impl Redactor {
     pub fn line(&mut self, line: &str) -> String {
         let mut text = mask_secrets(line);
         if self.options.users {
-            if self.drop_next_dump && (message_of(&text).starts_with("b'") || message_of(&text).starts_with("b\"")) {
-                let head = text.len() - message_of(&text).len();
-                text = format!("{}[packet dump removed]", &text[..head]);
+            let message = message_of(&text);
+            let dump = self.drop_next_dump && (message.starts_with("b'") || message.starts_with("b\""));
+            // LDAP traces carry the directory's names, mails and DNs.
+            let trace = message.starts_with("C->S ") || message.starts_with("C<-S ");
+            if dump || trace {
+                let head = text.len() - message.len();
+                let what = if dump { "[packet dump removed]" } else { "[LDAP trace removed]" };
+                text = format!("{}{what}", &text[..head]);
             }
             self.drop_next_dump = message_of(&text).starts_with("Packet dump - ");
             text = self.replace_users(&text);
@@ -106,9 +113,12 @@ impl Redactor {
         for found in matcher.find_iter(text) {
             let before = text[..found.start()].chars().next_back();
             let after = text[found.end()..].chars().next();
-            let boundary =
-                |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '-'));
-            if !(boundary(before) && boundary(after)) {
+            let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+            let boundary = |c: Option<char>| c.is_none_or(|c| !word(c) && c != '.');
+            // A full stop ends a sentence unless a word goes on after it (`alice.smith`).
+            let mut rest = text[found.end()..].chars();
+            let after_ok = boundary(after) || (after == Some('.') && rest.nth(1).is_none_or(|c| !word(c)));
+            if !(boundary(before) && after_ok) {
                 continue;
             }
             let name = &names[found.pattern().as_usize()];
@@ -127,15 +137,21 @@ impl Redactor {
         let mut copied = 0;
         for found in self.address_pattern.find_iter(text) {
             // A word made of address characters: an address only if it parses as one.
-            let word = found.as_str().trim_end_matches(['.', ':']);
+            let mut word = found.as_str().trim_end_matches(['.', ':']);
+            // `10.0.0.5:51234`: the address before its port.
+            if word.matches(':').count() == 1 && word.contains('.') {
+                word = word.split(':').next().unwrap_or(word);
+            }
             let Ok(address) = word.parse::<IpAddr>() else { continue };
             if matches!(address, IpAddr::V4(_)) && word.matches('.').count() != 3 {
                 continue;
             }
             let count = self.addresses.len() as u32 + 1;
             let pseudonym = self.addresses.entry(address).or_insert_with(|| match address {
-                // 198.18.0.0/15 (benchmarking) and 2001:db8::/32 (documentation): never real hosts.
-                IpAddr::V4(_) => std::net::Ipv4Addr::from(0xC612_0000 + (count % 0x2_0000)).to_string(),
+                // 198.18.0.0/15 (benchmarking), then 240.0.0.0/4 (reserved), and 2001:db8::/32
+                // (documentation): never real hosts.
+                IpAddr::V4(_) if count < 0x2_0000 => std::net::Ipv4Addr::from(0xC612_0000 + count).to_string(),
+                IpAddr::V4(_) => std::net::Ipv4Addr::from(0xF000_0000 | (count & 0x0FFF_FFFF)).to_string(),
                 IpAddr::V6(_) => format!("2001:db8::{count:x}"),
             });
             out.push_str(&text[copied..found.start()]);
@@ -153,29 +169,58 @@ impl Redactor {
     }
 }
 
-/// A user name and its URL-encoded form are one person.
+/// A user name and its escaped forms (URL, Python repr, JSON) are one person.
 fn canonical_user(name: &str) -> String {
-    if name.contains('%') {
-        let mut bytes = Vec::new();
-        let raw = name.as_bytes();
-        let mut i = 0;
-        while i < raw.len() {
-            let hex = |b: u8| char::from(b).to_digit(16);
-            match (raw[i], raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex)) {
-                (b'%', Some(h), Some(l)) => {
-                    // Two hex digits make one byte.
-                    bytes.push((h * 16 + l) as u8);
-                    i += 3;
-                }
-                (b, ..) => {
-                    bytes.push(b);
-                    i += 1;
+    let raw = name.as_bytes();
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (raw[i], raw.get(i + 1).copied()) {
+            (b'%', Some(h)) if hex(h).is_some() && raw.get(i + 2).copied().and_then(hex).is_some() => {
+                let (high, low) = (hex(h).unwrap_or(0), raw.get(i + 2).copied().and_then(hex).unwrap_or(0));
+                // Two hex digits make one byte.
+                bytes.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b'\\', Some(b'\\')) => {
+                bytes.push(b'\\');
+                i += 2;
+            }
+            (b'\\', Some(b'u')) if raw.len() >= i + 6 => {
+                let unit = std::str::from_utf8(&raw[i + 2..i + 6]).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+                match unit.and_then(char::from_u32) {
+                    Some(c) => {
+                        bytes.extend_from_slice(c.to_string().as_bytes());
+                        i += 6;
+                    }
+                    None => {
+                        bytes.push(raw[i]);
+                        i += 1;
+                    }
                 }
             }
+            (b, _) => {
+                bytes.push(b);
+                i += 1;
+            }
         }
-        return String::from_utf8_lossy(&bytes).to_lowercase();
     }
-    name.to_lowercase()
+    String::from_utf8_lossy(&bytes).to_lowercase()
+}
+
+/// `text` as a JSON string's body with non-ASCII escaped (`m\u00fcller`), as Python writes JSON.
+fn json_escaped(text: &str) -> String {
+    let mut out = String::new();
+    for unit in text.encode_utf16() {
+        match unit {
+            0x5c => out.push_str("\\\\"),
+            0x22 => out.push_str("\\\""),
+            0x20..=0x7e => out.push(char::from(unit as u8)),
+            _ => out.push_str(&format!("\\u{unit:04x}")),
+        }
+    }
+    out
 }
 
 fn url_encode(text: &str) -> String {
@@ -261,7 +306,7 @@ pub fn write_bundle(
     for file in &index.files {
         let name = format!("log/{}", file.display_name());
         zip.start_file(name.as_str(), deflated).map_err(to_io)?;
-        let text = String::from_utf8_lossy(&file.bytes);
+        let text = super::text_of(&file.bytes);
         for line in text.split_inclusive('\n') {
             let body = line.trim_end_matches(['\r', '\n']);
             zip.write_all(redactor.line(body).as_bytes())?;
@@ -301,20 +346,29 @@ pub fn write_bundle(
     Ok(BundleReport { path: out.to_path_buf(), files, pseudonyms: redactor.replaced() })
 }
 
-/// The requests at `positions` as JSON lines (one object per request), redacted when a
-/// redactor is given.
+/// The requests at `positions` as JSON lines (one object per request); each text field goes
+/// through `redactor` when one is given.
 pub fn json_lines(index: &LogIndex, positions: &[u32], mut redactor: Option<&mut Redactor>) -> String {
     let mut out = String::new();
     for &position in positions {
         let request = &index.requests[position as usize];
-        let mut text = request_json(index, request).to_string();
+        let mut value = request_json(index, request);
         if let Some(redactor) = redactor.as_deref_mut() {
-            text = redactor.line(&text);
+            redact_strings(&mut value, redactor);
         }
-        out.push_str(&text);
+        out.push_str(&value.to_string());
         out.push('\n');
     }
     out
+}
+
+fn redact_strings(value: &mut serde_json::Value, redactor: &mut Redactor) {
+    match value {
+        serde_json::Value::String(text) => *text = redactor.line(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact_strings(v, redactor)),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(|v| redact_strings(v, redactor)),
+        _ => {}
+    }
 }
 
 /// One request as a JSON object.
@@ -353,6 +407,35 @@ mod tests {
         assert!(!masked.contains("Hunter2") && !masked.contains("oldsecret123") && !masked.contains("a b"), "{masked}");
         assert!(masked.starts_with("[ad_client]\nhost=dc1\nservice_account_password=********\n"));
         assert_eq!(masked.lines().count(), 5);
+    }
+
+    #[test]
+    fn escaped_forms_of_a_name_and_addresses_with_ports_are_replaced() {
+        let mut redactor = Redactor {
+            options: Redaction { users: true, addresses: true },
+            users: None,
+            user_names: FxHashMap::default(),
+            address_pattern: Regex::new(r"[0-9A-Fa-f:.]*[0-9A-Fa-f][0-9A-Fa-f:.]*").unwrap(),
+            addresses: FxHashMap::default(),
+            drop_next_dump: false,
+        };
+        let names: Vec<String> =
+            ["EXAMPLE\\alice", "EXAMPLE\\\\alice", "müller", "m\\u00fcller"].map(String::from).to_vec();
+        redactor.users = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&names)
+            .ok()
+            .map(|m| (m, names));
+        let line = redactor.line(
+            "dropping packet from 10.0.0.5:51234 - Unknown Client: 10.0.0.5; dn='EXAMPLE\\\\alice' {\"username\": \"m\\u00fcller\"} example\\ALICE. https://10.0.0.6:443/ C->S LDAPMessage(x)",
+        );
+        for gone in ["10.0.0.5", "10.0.0.6", "alice", "ALICE", "00fc"] {
+            assert!(!line.contains(gone), "{gone} in {line}");
+        }
+        assert!(line.contains("198.18.0.1:51234 - Unknown Client: 198.18.0.1"), "{line}");
+        assert_eq!(redactor.replaced().0, 2, "each escaped form is the same person: {line}");
+        assert_eq!(json_escaped("m\u{fc}ller \\"), "m\\u00fcller \\\\");
     }
 
     #[test]

@@ -115,11 +115,34 @@ pub fn is_noise(entry: &EntryView<'_>) -> bool {
 }
 
 /// The text search compiled once: every file searched whole (files in parallel), matches
-/// mapped to entries. An ASCII needle is matched without Unicode case folding, which lets the
-/// regex engine's literal prefilter run at memory speed.
+/// mapped to entries. The needle is also looked for as Windows-1252 bytes and as a JSON string
+/// writes it (`\u00fc`), and an entry counts only when its text as shown (secrets masked) still
+/// holds it, so a search cannot confirm a guessed secret. An ASCII needle is matched without
+/// Unicode case folding, which lets the regex engine's literal prefilter run at memory speed.
 fn text_matches(index: &LogIndex, text: &str) -> FxHashSet<EntryId> {
-    let Ok(regex) = RegexBuilder::new(&regex::escape(text)).case_insensitive(true).unicode(!text.is_ascii()).build()
-    else {
+    let mut forms = vec![regex::escape(text)];
+    let mut shown_forms = vec![text.to_lowercase()];
+    if !text.is_ascii() {
+        let (ansi, _, lossy) = encoding_rs::WINDOWS_1252.encode(text);
+        if !lossy {
+            // Raw bytes, not code points: `(?-u:\xfc)` is the byte 0xFC.
+            let bytes: String = ansi.iter().map(|b| format!("\\x{b:02x}")).collect();
+            forms.push(format!("(?-u:{bytes})"));
+        }
+        let json = serde_json::to_string(text).unwrap_or_default();
+        let escaped: String = json.trim_matches('"').encode_utf16().fold(String::new(), |mut out, unit| {
+            if unit < 0x80 {
+                out.push(char::from(unit as u8));
+            } else {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+            out
+        });
+        forms.push(regex::escape(&escaped));
+        shown_forms.push(escaped.to_lowercase());
+    }
+    let pattern = format!("(?:{})", forms.join("|"));
+    let Ok(regex) = RegexBuilder::new(&pattern).case_insensitive(true).unicode(!text.is_ascii()).build() else {
         return FxHashSet::default();
     };
     let per_file: Vec<Vec<EntryId>> = std::thread::scope(|scope| {
@@ -144,7 +167,14 @@ fn text_matches(index: &LogIndex, text: &str) -> FxHashSet<EntryId> {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
-    per_file.into_iter().flatten().collect()
+    per_file
+        .into_iter()
+        .flatten()
+        .filter(|&id| {
+            let shown = super::display_text(index.entry(id).bytes()).to_lowercase();
+            shown_forms.iter().any(|form| shown.contains(form.as_str()))
+        })
+        .collect()
 }
 
 fn search_file(regex: &Regex, bytes: &[u8], starts: &[usize], mut hit: impl FnMut(usize)) {
@@ -223,8 +253,8 @@ impl Query {
                 .flat_map(|&r| index.requests[r as usize].entries.iter())
                 .map(|&id| (index.entry(id).time().map_or(i64::MIN, |t| t.utc_micros), id))
                 .collect();
-            wanted.sort_by_key(|&(time, _)| time);
-            wanted.dedup_by_key(|&mut (_, id)| id);
+            wanted.sort_unstable();
+            wanted.dedup();
             for (_, id) in wanted {
                 if self.line_matches(index, id, hits.as_ref(), &mut folded) {
                     lines.push(id);
@@ -364,8 +394,8 @@ impl TimeContext {
 pub fn parse_time(text: &str, context: &TimeContext) -> Result<i64, String> {
     let text = text.trim();
     let span = |unit: char, seconds: i64| -> Option<i64> {
-        let number: i64 = text.strip_suffix(unit)?.parse().ok()?;
-        Some(context.now_micros - number.checked_mul(seconds)?.checked_mul(1_000_000)?)
+        let number: i64 = text.strip_suffix(unit)?.parse().ok().filter(|n| *n >= 0)?;
+        context.now_micros.checked_sub(number.checked_mul(seconds)?.checked_mul(1_000_000)?)
     };
     if let Some(back) = span('s', 1).or_else(|| span('m', 60)).or_else(|| span('h', 3600)).or_else(|| span('d', 86_400))
     {
@@ -442,5 +472,6 @@ mod tests {
         );
         assert!(at("yesterday").unwrap_err().contains("not a time"));
         assert!(at("99999999999999999d").is_err());
+        assert!(at("-9223372036854s").is_err(), "no overflow, no span forward");
     }
 }

@@ -71,11 +71,11 @@ impl<'a> EntryView<'a> {
         }
     }
 
-    /// The message (the head line's, for text), invalid UTF-8 replaced.
+    /// The message (the head line's, for text); bytes that are not UTF-8 are read as Windows-1252.
     #[must_use]
     pub fn message(&self) -> Cow<'a, str> {
         match self.kind {
-            ViewKind::Text(entry) => entry.message(&self.file.bytes),
+            ViewKind::Text(entry) => super::text_of(&self.file.bytes[entry.message_range(&self.file.bytes)]),
             ViewKind::Json(event) => match event.fields(&self.file.bytes) {
                 Some(fields) if !fields.msg.is_empty() => Cow::Owned(fields.msg.to_string()),
                 _ => self.text(),
@@ -99,10 +99,11 @@ impl<'a> EntryView<'a> {
         self.bytes()
     }
 
-    /// The whole entry as written (continuation lines included), invalid UTF-8 replaced.
+    /// The whole entry as written (continuation lines included); bytes that are not UTF-8 are
+    /// read as Windows-1252.
     #[must_use]
     pub fn text(&self) -> Cow<'a, str> {
-        String::from_utf8_lossy(self.bytes())
+        super::text_of(self.bytes())
     }
 
     /// The whole entry's bytes.

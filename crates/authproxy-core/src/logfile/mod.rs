@@ -27,3 +27,13 @@ pub fn display_text(bytes: &[u8]) -> String {
         decoded.chars().map(|c| if c.is_control() && !matches!(c, '\t' | '\n') { '?' } else { c }).collect();
     visible.lines().map(crate::service::logs::mask_secrets).collect::<Vec<_>>().join("\n")
 }
+
+/// Log bytes as text: UTF-8 as it is, else read as Windows-1252 (the Windows proxy's ANSI code
+/// page), so `M\xfcller` is `Müller`.
+#[must_use]
+pub fn text_of(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => std::borrow::Cow::Owned(crate::config::decode(bytes).text),
+    }
+}

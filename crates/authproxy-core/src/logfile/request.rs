@@ -2,8 +2,8 @@
 //! `(('10.0.0.1', 16769), alice, 92): …` (client address and port, user name as given, RADIUS id);
 //! the lines around it (`Sending request from …`, `Received new request id …`, the primary
 //! server's answer, the Duo API calls) are joined by what they name: the client address, the
-//! user, the id of the request sent to the primary server. Directory syncs are grouped by their
-//! call id; each JSON event joins the RADIUS request it reports, or stands alone.
+//! user, the id of the request sent to the primary server. A directory sync is the LDAP lines
+//! between its search and its factory's stop; each JSON event joins the RADIUS request it reports, or stands alone.
 
 use std::net::IpAddr;
 
@@ -216,7 +216,8 @@ impl Request {
     }
 
     fn add(&mut self, entry: EntryId, time: Option<Timestamp>) {
-        if self.entries.last() != Some(&entry) {
+        // An entry joins once (a routing line can be offered twice); entries come in order.
+        if !self.entries.iter().rev().take(4).any(|e| *e == entry) {
             self.entries.push(entry);
         }
         if let Some(time) = time {
@@ -233,29 +234,56 @@ impl Request {
     }
 }
 
-/// `(('10.0.0.1', 16769), alice, 92): rest` → (address, port, user, id, rest). The user name is
-/// written as given and may hold any text, so the id is the last `, <digits>): ` before the
-/// message; the form without a user (`(('10.0.0.1', 16769), 92): …`) is read too.
-pub(crate) fn correlation_prefix(message: &str) -> Option<(IpAddr, u16, Option<&str>, u8, &str)> {
-    let rest = message.strip_prefix("((")?;
-    let (address, port, after_source) = source_tuple(rest)?;
-    let after = after_source.strip_prefix(", ")?;
+/// One reading of a correlation prefix: address, port, user name, RADIUS id, the message after it.
+pub(crate) type Prefix<'a> = (IpAddr, u16, Option<&'a str>, u8, &'a str);
+
+/// Every reading of `(('10.0.0.1', 16769), alice, 92): rest`, shortest user name first. The user
+/// name is written as the client sent it and may itself hold `, 7): `, so each `, <id>): ` is a
+/// candidate; the form without a user (`(('10.0.0.1', 16769), 92): …`) is read too.
+pub(crate) fn correlation_prefixes(message: &str) -> Vec<Prefix<'_>> {
+    let mut found = Vec::new();
+    let Some(rest) = message.strip_prefix("((") else { return found };
+    let Some((address, port, after_source)) = source_tuple(rest) else { return found };
+    let Some(after) = after_source.strip_prefix(", ") else { return found };
     let mut search_from = 0;
-    while let Some(found) = after[search_from..].find("): ") {
-        let close = search_from + found;
+    while let Some(at) = after[search_from..].find("): ") {
+        let close = search_from + at;
         let head = &after[..close];
         let (user, id) = match head.rfind(", ") {
             Some(comma) => (Some(&head[..comma]), &head[comma + 2..]),
             None => (None, head),
         };
         if let Ok(id) = id.parse::<u8>() {
-            let user = user.filter(|u| *u != "None");
-            return Some((address, port, user, id, &after[close + 3..]));
+            found.push((address, port, user.filter(|u| *u != "None"), id, &after[close + 3..]));
         }
         search_from = close + 3;
     }
-    None
+    found
 }
+
+/// The first reading of a correlation prefix (see [`correlation_prefixes`]).
+#[cfg(test)]
+pub(crate) fn correlation_prefix(message: &str) -> Option<Prefix<'_>> {
+    correlation_prefixes(message).into_iter().next()
+}
+
+/// The messages the proxy writes after a request's prefix.
+const PREFIXED_MESSAGES: [&str; 14] = [
+    "Received duplicate request",
+    "login attempt for username",
+    "Primary credentials rejected",
+    "Error performing primary authentication",
+    "Cannot decode password",
+    "Got preauth result for",
+    "Duo authentication returned",
+    "Returning response code",
+    "Sending response",
+    "Failmode ",
+    "Primary Only Mode",
+    "Missing or improperly",
+    "No username provided",
+    "User has no Duo factors",
+];
 
 /// `'10.0.0.1', 16769)…` → (address, port, rest after `)`).
 fn source_tuple(text: &str) -> Option<(IpAddr, u16, &str)> {
@@ -313,7 +341,7 @@ pub fn group(index: &LogIndex) -> Vec<Request> {
         match (&file.entries, file.name.family) {
             (Entries::Text(entries), Family::Proxy) => {
                 let entry = &entries[id.entry as usize];
-                let message = entry.message(&file.bytes);
+                let message = super::text_of(&file.bytes[entry.message_range(&file.bytes)]);
                 grouper.text_line(id, entry.time(), &message);
             }
             (Entries::Json(events), family) => {
@@ -341,8 +369,6 @@ struct Grouper {
     by_user: FxHashMap<CompactString, usize>,
     /// The request the previous request line belonged to.
     last: Option<usize>,
-    /// Directory syncs by call id.
-    syncs: FxHashMap<CompactString, usize>,
     /// The directory sync whose LDAP lines are being written.
     current_sync: Option<usize>,
     /// LDAP client connections by peer address and port.
@@ -352,9 +378,25 @@ struct Grouper {
 }
 
 impl Grouper {
+    /// The reading of a prefix that names a request being handled, else one followed by a
+    /// message the proxy writes there, else the first.
+    fn choose<'a>(&self, readings: Vec<Prefix<'a>>) -> Option<Prefix<'a>> {
+        let open = readings.iter().position(|&(a, p, _, i, _)| self.open.contains_key(&(a, p, i)));
+        let known = || readings.iter().position(|r| PREFIXED_MESSAGES.iter().any(|m| r.4.starts_with(m)));
+        let chosen = open.or_else(known).unwrap_or(0);
+        readings.into_iter().nth(chosen)
+    }
+
     fn text_line(&mut self, id: EntryId, time: Option<Timestamp>, message: &str) {
-        if let Some((address, port, user, radius_id, rest)) = correlation_prefix(message) {
+        let readings = if message.starts_with("((") { correlation_prefixes(message) } else { Vec::new() };
+        let sync_line = self.current_sync.is_some()
+            && (message.starts_with("C->S ")
+                || message.starts_with("C<-S ")
+                || message.contains("LdapSyncClientFactory"));
+        if let Some((address, port, user, radius_id, rest)) = self.choose(readings) {
             self.prefixed(id, time, (address, port, radius_id), user, rest);
+        } else if sync_line {
+            self.sync_line(id, time, message);
         } else if let Some(rest) = message.strip_prefix("Sending request from ") {
             if let Some((host, section)) = rest.split_once(" to ") {
                 if let Ok(address) = host.trim().parse() {
@@ -407,21 +449,10 @@ impl Grouper {
             self.duo_call(id, time, rest);
         } else if message.starts_with("Performing LDAP search for directory sync: ") {
             self.sync_started(id, time, message);
-        } else if let Some(sync) = self.current_sync {
-            let ldap = message.starts_with("C->S ") || message.starts_with("C<-S ");
-            let factory = message.contains("LdapSyncClientFactory");
-            if ldap || factory {
-                let request = &mut self.requests[sync];
-                request.add(id, time);
-                if ldap && message.contains("resultCode=") && !message.contains("resultCode=0)") {
-                    request.outcome = Outcome::Error;
-                    request.reason.get_or_insert_with(|| CompactString::from(ldap_error(message)));
-                }
-                if factory && message.starts_with("Stopping factory") {
-                    self.current_sync = None;
-                }
-            }
-        } else if let Some(last) = self.last.filter(|&r| !self.requests[r].response_sent) {
+        } else if let Some(last) = self.last.filter(|&r| {
+            let request = &self.requests[r];
+            !request.response_sent && time.is_none_or(|t| t.utc_micros - request.end_micros <= 1_000_000)
+        }) {
             // Lines about the request being handled, without its prefix.
             if message.starts_with("Invalid single ip")
                 || message.starts_with("Duo preauth call failed")
@@ -442,26 +473,34 @@ impl Grouper {
         let (Ok(address), Ok(port)) = (host.trim_matches(['[', ']']).parse::<IpAddr>(), port.parse::<u16>()) else {
             return;
         };
-        let request = *self.ldap.entry((address, port)).or_insert_with(|| {
-            let mut request = Request::new(RequestKind::Ldap, id, time);
-            request.client = Some(address);
-            request.port = Some(port);
-            self.requests.push(request);
-            self.requests.len() - 1
-        });
+        // A client port seen again after five quiet minutes is a new connection.
+        let idle = |r: &Request| time.is_some_and(|t| t.utc_micros - r.end_micros > 300_000_000);
+        let request = match self.ldap.get(&(address, port)) {
+            Some(&known) if !idle(&self.requests[known]) => known,
+            _ => {
+                let mut request = Request::new(RequestKind::Ldap, id, time);
+                request.client = Some(address);
+                request.port = Some(port);
+                self.requests.push(request);
+                self.ldap.insert((address, port), self.requests.len() - 1);
+                self.requests.len() - 1
+            }
+        };
+        self.last = Some(request);
         let r = &mut self.requests[request];
         if let Some(rest) = message.strip_prefix("Got preauth result for ") {
             r.mark(PhaseKind::PreauthResult, id, time);
             if let Some((user, result)) = rest.rsplit_once(": ") {
-                r.user.get_or_insert_with(|| CompactString::from(user));
-                r.preauth = Some(CompactString::from(result.trim_matches(['\'', '"'])));
+                r.user.get_or_insert_with(|| clean(user));
+                r.preauth = Some(clean(result.trim_matches(['\'', '"'])));
+                self.by_user.insert(CompactString::from(user), request);
             }
         } else if let Some(answer) = message.strip_prefix("Duo authentication returned ") {
             r.mark(PhaseKind::DuoAnswer, id, time);
             let allowed = answer.starts_with("'allow'");
             r.outcome = if allowed { Outcome::Accept } else { Outcome::Reject };
             if let Some((_, reason)) = answer.split_once(": ") {
-                r.reason = Some(CompactString::from(reason.trim().trim_matches(['\'', '"'])));
+                r.reason = Some(clean(reason.trim().trim_matches(['\'', '"'])));
             }
         } else if message.starts_with("Primary bind exempted from 2FA") {
             r.add(id, time);
@@ -472,6 +511,23 @@ impl Grouper {
             r.reason = Some(CompactString::from("a second bind on the same LDAP connection"));
         } else {
             r.add(id, time);
+        }
+    }
+
+    fn sync_line(&mut self, id: EntryId, time: Option<Timestamp>, message: &str) {
+        let Some(sync) = self.current_sync else { return };
+        let request = &mut self.requests[sync];
+        request.add(id, time);
+        let failed = message.find("resultCode=").and_then(|at| {
+            let digits: String = message[at + "resultCode=".len()..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u32>().ok()
+        });
+        if failed.is_some_and(|code| code != 0) {
+            request.outcome = Outcome::Error;
+            request.reason.get_or_insert_with(|| clean(&ldap_error(message)));
+        }
+        if message.starts_with("Stopping factory") {
+            self.current_sync = None;
         }
     }
 
@@ -500,9 +556,12 @@ impl Grouper {
         rest: &str,
     ) {
         let duplicate = rest.starts_with("Received duplicate request");
+        // The proxy forgets a request 30 s after answering it; the same client, port and id
+        // later is another request.
+        let forgotten = |r: &Request| r.response_sent && time.is_some_and(|t| t.utc_micros - r.end_micros > 35_000_000);
         let request = match self.open.get(&key) {
-            Some(&request) => request,
-            None => self.begin(id, time, key),
+            Some(&request) if !forgotten(&self.requests[request]) => request,
+            _ => self.begin(id, time, key),
         };
         if duplicate {
             // The routing line before a retransmission belongs to it.
@@ -514,7 +573,7 @@ impl Grouper {
         let r = &mut self.requests[request];
         if let Some(user) = user {
             if r.user.is_none() {
-                r.user = Some(CompactString::from(user));
+                r.user = Some(clean(user));
             }
             self.by_user.insert(CompactString::from(user), request);
         }
@@ -526,10 +585,11 @@ impl Grouper {
             r.mark(PhaseKind::PrimarySent, id, time);
         } else if let Some(reason) = rest.strip_prefix("Primary credentials rejected") {
             r.mark(PhaseKind::PrimaryAnswer, id, time);
-            r.reason = Some(CompactString::from(reason.trim_start_matches([' ', '-']).trim()));
+            r.reason = Some(clean(reason.trim_start_matches([' ', '-']).trim()));
+            self.ad_pending = None;
         } else if let Some(error) = rest.strip_prefix("Error performing primary authentication: ") {
             r.mark(PhaseKind::PrimaryAnswer, id, time);
-            r.reason = Some(CompactString::from(error.trim()));
+            r.reason = Some(clean(error.trim()));
             r.outcome =
                 if error.to_ascii_lowercase().contains("timed out") { Outcome::Timeout } else { Outcome::Error };
         } else if rest.starts_with("Cannot decode password") {
@@ -538,11 +598,12 @@ impl Grouper {
             r.outcome = Outcome::Error;
         } else if rest.starts_with("Got preauth result for: ") {
             r.mark(PhaseKind::PreauthResult, id, time);
-            r.preauth = quoted_after(rest, "Got preauth result for: ").map(CompactString::from);
+            r.preauth = quoted_after(rest, "Got preauth result for: ").map(clean);
+            self.ad_pending = None;
         } else if let Some(answer) = rest.strip_prefix("Duo authentication returned ") {
             r.mark(PhaseKind::DuoAnswer, id, time);
             let reason = answer.split_once(": ").map_or(answer, |(_, reason)| reason);
-            r.reason = Some(CompactString::from(reason.trim().trim_matches(['\'', '"'])));
+            r.reason = Some(clean(reason.trim().trim_matches(['\'', '"'])));
         } else if let Some(code) = rest.strip_prefix("Returning response code ") {
             r.mark(PhaseKind::Response, id, time);
             let number = code.split(':').next().and_then(|n| n.trim().parse::<u32>().ok());
@@ -583,7 +644,7 @@ impl Grouper {
             }
         }
         request.outcome = Outcome::Error;
-        request.reason = Some(CompactString::from(reason.trim()));
+        request.reason = Some(clean(reason.trim()));
         self.requests.push(request);
     }
 
@@ -597,15 +658,21 @@ impl Grouper {
         } else {
             return;
         };
+        // The user the call names; the proxy may have normalised it (a domain dropped), so the
+        // request handled last counts when its user is the same person.
         let user = form_value(form, "user");
-        let request = user.as_deref().and_then(|u| self.by_user.get(u).copied()).or(self.last);
+        let request = user.as_deref().and_then(|u| self.by_user.get(u).copied()).or_else(|| {
+            self.last.filter(|&r| match (&user, &self.requests[r].user) {
+                (Some(named), Some(theirs)) => super::filter::same_user(named, theirs),
+                _ => true,
+            })
+        });
         if let Some(request) = request.filter(|&r| !self.requests[r].response_sent) {
             self.requests[request].mark(phase, id, time);
         }
     }
 
     fn sync_started(&mut self, id: EntryId, time: Option<Timestamp>, message: &str) {
-        let call = message.split_whitespace().find_map(|w| w.strip_prefix("call_id=")).unwrap_or("");
         let index = self.requests.len();
         let mut request = Request::new(RequestKind::DirectorySync, id, time);
         request.outcome = Outcome::Done;
@@ -614,7 +681,6 @@ impl Grouper {
             .find_map(|w| w.strip_prefix("host="))
             .map(|h| CompactString::from(format!("directory sync via {h}")));
         self.requests.push(request);
-        self.syncs.insert(CompactString::from(call), index);
         self.current_sync = Some(index);
     }
 
@@ -646,27 +712,38 @@ impl Grouper {
         let mut request = Request::new(kind, id, time);
         request.outcome = outcome;
         request.client = fields.client_ip.parse().ok();
-        request.user = (!fields.username.is_empty()).then(|| fields.username.clone());
-        request.section = (!fields.server_section.is_empty()).then(|| fields.server_section.clone());
+        request.user = (!fields.username.is_empty()).then(|| clean(&fields.username));
+        request.section = (!fields.server_section.is_empty()).then(|| clean(&fields.server_section));
         let reason = if fields.reason.is_empty() { &fields.msg } else { &fields.reason };
-        request.reason = (!reason.is_empty()).then(|| reason.clone());
+        request.reason = (!reason.is_empty()).then(|| clean(reason));
         self.requests.push(request);
     }
 
     fn finish(mut self, index: &LogIndex) -> Vec<Request> {
-        let log_end = index.order.last().and_then(|&id| index.entry(id).time()).map_or(i64::MIN, |t| t.utc_micros);
+        let log_end = index.entries().rev().find_map(|e| e.time()).map_or(i64::MIN, |t| t.utc_micros);
         for request in &mut self.requests {
-            if request.kind == RequestKind::Radius && request.outcome == Outcome::Pending {
-                let started = request.start.map_or(i64::MIN, |s| s.utc_micros);
-                if log_end.saturating_sub(started) > 60_000_000 {
+            let started = request.start.map_or(i64::MIN, |s| s.utc_micros);
+            let long_ago = log_end.saturating_sub(started) > 60_000_000;
+            match (request.kind, request.outcome) {
+                (RequestKind::Radius, Outcome::Pending) if long_ago => {
                     request.outcome = Outcome::Timeout;
                     request.reason.get_or_insert_with(|| CompactString::from("no response was logged"));
                 }
+                // A connection that bound without two-factor, or closed before it.
+                (RequestKind::Ldap, Outcome::Pending) if long_ago => request.outcome = Outcome::Done,
+                _ => {}
             }
         }
         self.requests.sort_by_key(|r| r.start.map_or(i64::MIN, |s| s.utc_micros));
         self.requests
     }
+}
+
+/// Log text kept in a request (a user name, a reason): control characters as `?` (they would
+/// drive a terminal) and secret values masked, as every shown line is.
+fn clean(text: &str) -> CompactString {
+    let visible: String = text.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+    CompactString::from(crate::service::logs::mask_secrets(&visible))
 }
 
 /// Lines the AD client writes about the bind it was sent, without the request's prefix.
@@ -711,6 +788,10 @@ mod tests {
         assert_eq!((no_user.0.to_string(), no_user.2, no_user.3), ("fe80::1".into(), None, 200));
         assert!(correlation_prefix("(('10.0.0.1', 1), alice, 256): x").is_none());
         assert!(correlation_prefix("((x").is_none());
+        let spoofed = correlation_prefixes(
+            "(('10.0.0.1', 1645), alice, 7): Returning response code 2: AccessAccept, 92): Returning response code 3: AccessReject",
+        );
+        assert_eq!(spoofed.iter().map(|r| r.3).collect::<Vec<_>>(), [7, 92], "both readings are offered");
         assert!(correlation_prefix("Summary: drpc_timing.").is_none());
     }
 

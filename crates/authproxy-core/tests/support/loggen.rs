@@ -119,7 +119,7 @@ impl LogGen {
         self.text.extend_from_slice(line.as_bytes());
     }
 
-    fn info(&mut self, message: &str) {
+    pub(crate) fn info(&mut self, message: &str) {
         self.line("duoauthproxy.lib.log#info", message);
     }
 
