@@ -38,6 +38,10 @@ impl AuthProxyApp {
             Command::Validate => self.validate_report(),
             Command::ProtectSecrets => self.protect_secrets(),
             Command::TestConnectivity => self.test_connectivity(ctx),
+            Command::TestLogin => {
+                let analysis = self.buffer.analysis(self.platform);
+                self.overlay = Some(Overlay::TestLogin(Box::new(super::test_login::TestLoginForm::new(&analysis.doc))));
+            }
             Command::StartService | Command::StopService | Command::RestartService => self.service(command),
             Command::Find => {
                 self.find.open = true;

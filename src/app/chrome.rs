@@ -60,6 +60,11 @@ impl AuthProxyApp {
             if checks.on_hover_text(Command::TestConnectivity.hint(&ctx)).clicked() {
                 clicked = Some(Command::TestConnectivity);
             }
+            let label = if self.login_running() { "Logging in…" } else { Command::TestLogin.label() };
+            let login = ui.add_enabled(!self.login_running(), egui::Button::new(label));
+            if login.on_hover_text(Command::TestLogin.hint(&ctx)).clicked() {
+                clicked = Some(Command::TestLogin);
+            }
             ui.separator();
             if let Some(command) = self.service.toolbar(ui) {
                 clicked = Some(command);

@@ -20,6 +20,8 @@ pub enum Command {
     ProtectSecrets,
     /// Test LDAP and Duo connectivity.
     TestConnectivity,
+    /// Send a login to the proxy's own listener, as the VPN or firewall would.
+    TestLogin,
     /// Start the proxy service.
     StartService,
     /// Stop the proxy service.
@@ -58,7 +60,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the shortcuts list shows them.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::Open,
         Self::OpenPath,
         Self::Save,
@@ -66,6 +68,7 @@ impl Command {
         Self::Validate,
         Self::ProtectSecrets,
         Self::TestConnectivity,
+        Self::TestLogin,
         Self::StartService,
         Self::StopService,
         Self::RestartService,
@@ -96,6 +99,7 @@ impl Command {
             Self::Validate => "Validate",
             Self::ProtectSecrets => "Protect secrets",
             Self::TestConnectivity => "Test connectivity",
+            Self::TestLogin => "Test login",
             Self::StartService => "Start",
             Self::StopService => "Stop",
             Self::RestartService => "Restart",
@@ -139,6 +143,7 @@ impl Command {
             Self::Validate => const { &[plain(Key::F5)] },
             Self::ProtectSecrets => const { &[ctrl_shift(Key::P)] },
             Self::TestConnectivity => const { &[plain(Key::F6)] },
+            Self::TestLogin => const { &[plain(Key::F7)] },
             Self::StartService | Self::StopService | Self::RestartService => &[],
             Self::Find => const { &[ctrl(Key::F)] },
             Self::FindNext => const { &[plain(Key::F3)] },
@@ -159,7 +164,7 @@ impl Command {
 
     /// Commands in the order their shortcuts are checked: those with Shift or Alt first,
     /// because a plain shortcut also matches a press with extra Shift or Alt.
-    pub const KEYBOARD_ORDER: [Self; 22] = [
+    pub const KEYBOARD_ORDER: [Self; 23] = [
         Self::SaveAs,
         Self::OpenPath,
         Self::Redo,
@@ -174,6 +179,7 @@ impl Command {
         Self::Save,
         Self::Validate,
         Self::TestConnectivity,
+        Self::TestLogin,
         Self::Find,
         Self::FindNext,
         Self::GoToLine,

@@ -33,6 +33,7 @@ pub mod service_ui;
 pub mod settings;
 pub mod status;
 pub mod target;
+pub mod test_login;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -95,6 +96,8 @@ pub enum Overlay {
     Shortcuts,
     /// The proxy's install folder.
     InstallFolder(String),
+    /// A login sent to the proxy's own listener.
+    TestLogin(Box<test_login::TestLoginForm>),
 }
 
 /// Makes the service control of the proxy installed in a folder (`None`: the standard one),
@@ -189,6 +192,8 @@ pub struct AuthProxyApp {
     find_had_focus: bool,
     question: Option<Question>,
     overlay: Option<Overlay>,
+    /// A test login on its helper thread.
+    login_job: Option<test_login::LoginJob>,
     status: StatusNote,
     settings: SettingsStore,
     disk: Option<DiskWatch>,
@@ -246,6 +251,7 @@ impl AuthProxyApp {
             find_had_focus: false,
             question: None,
             overlay: None,
+            login_job: None,
             status: StatusNote::default(),
             settings,
             disk: None,
@@ -410,6 +416,11 @@ impl AuthProxyApp {
         self.apply_theme(ui.ctx());
         self.service.frame(ui.ctx());
         self.checks.poll();
+        if let Some(report) = self.login_job.as_ref().and_then(test_login::LoginJob::poll) {
+            self.login_job = None;
+            self.status.set("Test login finished; its timeline is in the Output tab.");
+            self.output.push(report);
+        }
         for outcome in self.service.outcomes() {
             self.report_service_outcome(&outcome);
         }
@@ -568,6 +579,12 @@ impl AuthProxyApp {
     #[must_use]
     pub fn tab(&self) -> Tab {
         self.output.tab
+    }
+
+    /// Whether a test login is running.
+    #[must_use]
+    pub fn login_running(&self) -> bool {
+        self.login_job.is_some()
     }
 
     /// Shows a tab of the right-hand panel.

@@ -169,10 +169,28 @@ impl AuthProxyApp {
             Overlay::Compare(comparison) => self.compare_view(ctx, comparison, palette),
             Overlay::Shortcuts => shortcuts(ctx),
             Overlay::InstallFolder(text) => self.install_folder_prompt(ctx, text),
+            Overlay::TestLogin(form) => self.test_login_dialog(ctx, form),
         };
         // An answer may have opened another overlay (Compare → nothing, Save → a new prompt).
         if keep && self.overlay.is_none() {
             self.overlay = Some(overlay);
+        }
+    }
+
+    fn test_login_dialog(&mut self, ctx: &egui::Context, form: &mut super::test_login::TestLoginForm) -> bool {
+        match form.show(ctx) {
+            super::test_login::FormAnswer::Open => true,
+            super::test_login::FormAnswer::Cancelled => false,
+            super::test_login::FormAnswer::Send(request) => {
+                let doc = self.buffer.analysis(self.platform).doc.clone();
+                let repaint = ctx.clone();
+                let job = super::test_login::start(*request, doc, self.env.protector.clone(), move || {
+                    repaint.request_repaint();
+                });
+                self.login_job = Some(job);
+                self.status.set("Test login sent; waiting for the proxy's answer…");
+                false
+            }
         }
     }
 

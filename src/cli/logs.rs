@@ -257,57 +257,60 @@ impl Printer<'_> {
     }
 
     fn request_text(&self, index: &LogIndex, request: &Request) -> String {
-        let mut text = String::new();
-        let when = request.start.map_or_else(|| "(no time)".to_owned(), local_time);
-        let client = match (request.client, request.port) {
-            (Some(c), Some(p)) => format!("{c}:{p}"),
-            (Some(c), None) => c.to_string(),
-            _ => "-".to_owned(),
-        };
-        let id = request.radius_id.map(|i| format!(" id {i}")).unwrap_or_default();
-        let took = request.duration_micros().map(|d| format!("  {}", duration(d))).unwrap_or_default();
-        let duplicates = if request.duplicates > 0 {
-            format!("  {} duplicate request(s)", request.duplicates)
-        } else {
-            String::new()
-        };
-        text.push_str(&format!(
-            "{when}  {:<7} {}  from {client}{id}  {}{took}{duplicates}\n",
-            request.outcome.name(),
-            request.user.as_deref().unwrap_or("(no user)"),
-            request.section.as_deref().unwrap_or("(section unknown)"),
-        ));
-        if let Some(reason) = &request.reason {
-            text.push_str(&format!("    reason: {reason}\n"));
-        }
-        if let Some(first) = request.phases.first() {
-            let mut steps = Vec::new();
-            let mut previous = first.utc_micros;
-            for phase in &request.phases {
-                steps.push(format!("{} +{}", phase.kind.label(), duration(phase.utc_micros - previous)));
-                previous = phase.utc_micros;
-            }
-            text.push_str(&format!("    timeline: {}\n", steps.join(" → ")));
-        }
-        let mut explained: Vec<&Signature> = Vec::new();
-        for (_, signature) in index.findings_of(request) {
-            if explained.iter().any(|s| s.id == signature.id) {
-                continue;
-            }
-            explained.push(signature);
-            text.push_str(&format!("    {}: {} {}\n", signature.title, signature.explanation, signature.fix));
-            if let Some((path, doc)) = self.config {
-                for line in config_lines(signature.config, doc, request.section.as_deref()) {
-                    let what = line
-                        .key
-                        .as_deref()
-                        .map_or_else(|| format!("[{}]", line.section), |k| format!("[{}] {k}", line.section));
-                    text.push_str(&format!("      see {}:{}: {what}\n", path.display(), line.line + 1));
-                }
-            }
-        }
-        text
+        request_text(index, request, self.config)
     }
+}
+
+/// A request as `logs` prints it: the summary line, the reason, the timeline, and each known
+/// failure with the config lines concerned (when the config is known).
+pub(crate) fn request_text(index: &LogIndex, request: &Request, config: Option<&(PathBuf, Document)>) -> String {
+    let mut text = String::new();
+    let when = request.start.map_or_else(|| "(no time)".to_owned(), local_time);
+    let client = match (request.client, request.port) {
+        (Some(c), Some(p)) => format!("{c}:{p}"),
+        (Some(c), None) => c.to_string(),
+        _ => "-".to_owned(),
+    };
+    let id = request.radius_id.map(|i| format!(" id {i}")).unwrap_or_default();
+    let took = request.duration_micros().map(|d| format!("  {}", duration(d))).unwrap_or_default();
+    let duplicates =
+        if request.duplicates > 0 { format!("  {} duplicate request(s)", request.duplicates) } else { String::new() };
+    text.push_str(&format!(
+        "{when}  {:<7} {}  from {client}{id}  {}{took}{duplicates}\n",
+        request.outcome.name(),
+        request.user.as_deref().unwrap_or("(no user)"),
+        request.section.as_deref().unwrap_or("(section unknown)"),
+    ));
+    if let Some(reason) = &request.reason {
+        text.push_str(&format!("    reason: {reason}\n"));
+    }
+    if let Some(first) = request.phases.first() {
+        let mut steps = Vec::new();
+        let mut previous = first.utc_micros;
+        for phase in &request.phases {
+            steps.push(format!("{} +{}", phase.kind.label(), duration(phase.utc_micros - previous)));
+            previous = phase.utc_micros;
+        }
+        text.push_str(&format!("    timeline: {}\n", steps.join(" → ")));
+    }
+    let mut explained: Vec<&Signature> = Vec::new();
+    for (_, signature) in index.findings_of(request) {
+        if explained.iter().any(|s| s.id == signature.id) {
+            continue;
+        }
+        explained.push(signature);
+        text.push_str(&format!("    {}: {} {}\n", signature.title, signature.explanation, signature.fix));
+        if let Some((path, doc)) = config {
+            for line in config_lines(signature.config, doc, request.section.as_deref()) {
+                let what = line
+                    .key
+                    .as_deref()
+                    .map_or_else(|| format!("[{}]", line.section), |k| format!("[{}] {k}", line.section));
+                text.push_str(&format!("      see {}:{}: {what}\n", path.display(), line.line + 1));
+            }
+        }
+    }
+    text
 }
 
 fn request_key(request: &Request) -> String {

@@ -1,10 +1,11 @@
 //! The headless command line: `validate`, `check`, `protect`, `reveal`, `service`, `explain`,
-//! `logs`.
+//! `logs`, `test-login`.
 
 pub mod check;
 pub mod logs;
 pub mod protect;
 pub mod service;
+pub mod test_login;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,6 +62,9 @@ pub enum Command {
     /// The proxy's logs as requests: who, from where, how it ended and why, with known failures
     /// explained; filter, summarise, follow, or export a redacted bundle for support.
     Logs(logs::LogsArgs),
+    /// Send a login to the proxy's own RADIUS listener as the VPN or firewall would (password from
+    /// standard input), time every step, and say what the timing means for that client.
+    TestLogin(test_login::TestLoginArgs),
     /// Explain a finding kind, e.g. `explain UnpairedKey`.
     Explain {
         /// A kind name as printed in brackets, e.g. MissingKey.
@@ -137,6 +141,9 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         Some(Command::Reveal(args)) => protect::reveal(&args, protector.as_ref(), &mut out, &mut err),
         Some(Command::Service(args)) => service::service(&args, &mut out, &mut err),
         Some(Command::Logs(args)) => logs::logs(&args, &mut out, &mut err),
+        Some(Command::TestLogin(args)) => {
+            test_login::test_login(&args, protector.as_ref(), &mut std::io::stdin().lock(), &mut out, &mut err)
+        }
         Some(Command::Explain { kind }) => explain(&kind),
         None => {
             drop((out, err));

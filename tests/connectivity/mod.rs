@@ -1,6 +1,6 @@
 //! Connectivity probes against real servers: OpenLDAP and Samba AD (started by the scripts in
-//! tests/servers), a TLS Duo API server and CONNECT proxy run here, a RADIUS responder, and an
-//! address blackholed inside a network namespace.
+//! tests/servers), a TLS Duo API server and CONNECT proxy run here, a RADIUS responder, an
+//! address blackholed inside a network namespace, and FreeRADIUS for the test login.
 
 mod check_cli;
 mod duo;
@@ -8,6 +8,7 @@ mod duo_server;
 mod ldap;
 mod radius;
 mod servers;
+mod test_login;
 
 use std::sync::Arc;
 

@@ -45,6 +45,13 @@ pub fn slapd() -> &'static ServerEnv {
     ENV.get_or_init(|| start("slapd.sh"))
 }
 
+/// FreeRADIUS on loopback, standing in for the proxy's RADIUS listener (users that are accepted,
+/// rejected, challenged and answered late).
+pub fn freeradius() -> &'static ServerEnv {
+    static ENV: OnceLock<ServerEnv> = OnceLock::new();
+    ENV.get_or_init(|| start("freeradius.sh"))
+}
+
 /// A Samba Active Directory domain controller (realm EXAMPLE.TEST).
 pub fn ad() -> &'static ServerEnv {
     static ENV: OnceLock<ServerEnv> = OnceLock::new();

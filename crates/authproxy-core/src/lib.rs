@@ -2,7 +2,7 @@
 //!
 //! Everything authproxy-manager knows about the Duo Authentication Proxy, without a GUI: the
 //! lossless model of `authproxy.cfg`, the schema, the validator, completion, secrets and DPAPI,
-//! the connectivity checks, service control and the proxy's logs. The desktop app and the
+//! the connectivity checks, service control, the proxy's logs and the test login. The desktop app and the
 //! command line are the `authproxy-manager` package; this crate can be fuzzed, benchmarked and
 //! reused without building them.
 //!
@@ -25,6 +25,7 @@ pub mod config;
 pub mod connectivity;
 pub mod crash;
 pub mod logfile;
+pub mod login;
 pub mod platform;
 pub mod schema;
 pub mod secrets;

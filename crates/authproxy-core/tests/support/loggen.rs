@@ -54,6 +54,13 @@ impl LogGen {
         }
     }
 
+    /// The next line at this moment (UTC microseconds), written in the zone `offset_minutes`.
+    pub fn at(mut self, utc_micros: i64, offset_minutes: i16) -> Self {
+        self.local_micros = utc_micros + i64::from(offset_minutes) * 60_000_000;
+        self.offset_minutes = offset_minutes;
+        self
+    }
+
     /// Whole-second timestamps, as 5.0.0 writes them.
     pub fn whole_seconds(mut self) -> Self {
         self.micros = false;

@@ -1,0 +1,326 @@
+//! `authproxy-manager test-login`: a login sent to the proxy's own RADIUS listener as the VPN or
+//! firewall would send it, every step timed, and what the timing means for that client.
+//!
+//! Exit status: 0 accepted; 1 rejected; 3 no answer; 2 usage, a config problem, or the test
+//! could not be sent.
+
+use std::io::{IsTerminal as _, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::config::{decode, Document};
+use crate::login::{self, ClientModel, Credentials, Ending, FactorStyle, Step, Verdict};
+use crate::secrets::Protector;
+
+/// Arguments of `test-login`.
+#[derive(Debug, clap::Args)]
+pub struct TestLoginArgs {
+    /// The server section to test, e.g. radius_server_auto.
+    #[arg(long)]
+    pub section: String,
+    /// The user name to log in as.
+    #[arg(long)]
+    pub user: String,
+    /// The second factor: push, phone, sms, or a passcode; appended (`,push`), sent alone, or
+    /// given to a challenge, as the section expects. The password itself is read from standard
+    /// input (a hidden prompt on a terminal), never from an argument.
+    #[arg(long)]
+    pub factor: Option<String>,
+    /// Send from this address (it must be this machine's, and listed in the section's radius_ip_N).
+    #[arg(long, value_name = "IP")]
+    pub from: Option<std::net::IpAddr>,
+    /// The client's wait per try, in seconds (what the VPN or firewall is set to).
+    #[arg(long, value_name = "S", default_value_t = 5)]
+    pub timeout: u64,
+    /// The client's number of tries (the first send included).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// How long to keep listening for the proxy's answer, in seconds (after the client would
+    /// have given up too, to learn when the answer came).
+    #[arg(long, value_name = "S", default_value_t = 65)]
+    pub listen: u64,
+    /// The config (default: the install's conf/authproxy.cfg).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The proxy's install folder (default: the standard install).
+    #[arg(long)]
+    pub install_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = super::Format::Text)]
+    pub format: super::Format,
+}
+
+/// Runs `test-login`; `input` gives the password when standard input is not a terminal.
+pub fn test_login(
+    args: &TestLoginArgs,
+    protector: &dyn Protector,
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let install = args.install_dir.clone().unwrap_or_else(crate::service::default_install_dir);
+    let path = args.config.clone().unwrap_or_else(|| install.join("conf").join("authproxy.cfg"));
+    let doc = match std::fs::read(&path) {
+        Ok(bytes) => Document::parse(&decode(&bytes).text),
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {}: {e}; give the config with --config", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let target = match login::radius_target(&doc, &args.section, args.from, protector) {
+        Ok(target) => target,
+        Err(login::TargetProblem::Ldap(_)) => return ldap_login(args, &doc, &path, input, out, err),
+        Err(problem) => {
+            let _ = writeln!(err, "error: {}: {problem}", path.display());
+            if let login::TargetProblem::UnknownClient { lines, .. } = &problem {
+                for (key, range) in lines {
+                    let at = doc.line_col(range.start);
+                    let _ = writeln!(err, "  {}:{}:{}: {key}", path.display(), at.line, at.column);
+                }
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let password = if target.factor_style == FactorStyle::FactorOnly {
+        Zeroizing::new(String::new())
+    } else {
+        match read_password(&args.user, input) {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot read the password from standard input: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let credentials =
+        Credentials { user: args.user.clone(), password, factor: args.factor.clone().map(Zeroizing::new) };
+    let client = ClientModel {
+        name: "as given".to_owned(),
+        timeout: Duration::from_secs(args.timeout.max(1)),
+        tries: args.retries.max(1),
+    };
+    let listen = Duration::from_secs(args.listen.max(1));
+    let started = std::time::SystemTime::now();
+    let exchange = login::exchange::run_blocking(&target, &credentials, &client, listen);
+    drop(credentials);
+    let proxy_view = proxy_view(&doc, &path, &install, &args.user, started);
+    let advice = login::advice(&target, &exchange, &client);
+    let verdict = login::verdict(&exchange);
+    match args.format {
+        super::Format::Text => {
+            let _ = out.write_all(report_text(&target, &args.user, &exchange, &advice).as_bytes());
+            if !proxy_view.is_empty() {
+                let _ = writeln!(out, "\nThe proxy's log of this login:");
+                for request in &proxy_view {
+                    let _ = out.write_all(request.as_bytes());
+                }
+            }
+        }
+        super::Format::Json => {
+            let value = serde_json::json!({
+                "section": target.section,
+                "listener": target.listener.to_string(),
+                "source": target.source.to_string(),
+                "client_key": target.client_key,
+                "user": crate::logfile::display_text(args.user.as_bytes()),
+                "verdict": verdict,
+                "answered_after_ms": exchange.answered_after.map(|d| d.as_millis() as u64),
+                "steps": exchange.steps,
+                "answer": answer_json(&exchange.ending),
+                "client": client,
+                "advice": advice,
+                "proxy_log": proxy_view,
+            });
+            let _ = writeln!(out, "{value}");
+        }
+    }
+    ExitCode::from(match verdict {
+        Verdict::Accepted => 0,
+        Verdict::Rejected => 1,
+        Verdict::NoAnswer => 3,
+        Verdict::Failed => 2,
+    })
+}
+
+/// The test login of an `ldap_server_auto` section: a bind as the user (the factor appended
+/// after a comma), then the application's search.
+fn ldap_login(
+    args: &TestLoginArgs,
+    doc: &Document,
+    path: &std::path::Path,
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let target = match login::ldap::ldap_target(doc, &args.section) {
+        Ok(target) => target,
+        Err(problem) => {
+            let _ = writeln!(err, "error: {}: {problem}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let password = match read_password(&args.user, input) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read the password from standard input: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let field = match &args.factor {
+        Some(factor) => Zeroizing::new(format!("{},{factor}", password.as_str())),
+        None => password,
+    };
+    let timeout = Duration::from_secs(args.listen.max(1));
+    let (steps, verdict) = login::ldap::run_blocking(&target, &args.user, &field, timeout);
+    drop(field);
+    let advice = login::ldap::advice(&steps, verdict, Duration::from_secs(args.timeout.max(1)));
+    match args.format {
+        super::Format::Text => {
+            let _ = writeln!(
+                out,
+                "Test login to [{}] at {} as {}",
+                target.section,
+                target.listener,
+                crate::logfile::display_text(args.user.as_bytes())
+            );
+            for step in &steps {
+                let mark = if step.ok { "ok" } else { "failed" };
+                let _ = writeln!(out, "  {:<9} {mark:<6} {}: {}", duration(step.took), step.what, step.detail);
+            }
+            for line in &advice {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        super::Format::Json => {
+            let value = serde_json::json!({
+                "section": target.section,
+                "listener": target.listener.to_string(),
+                "tls_listener": target.tls_listener.map(|l| l.to_string()),
+                "user": crate::logfile::display_text(args.user.as_bytes()),
+                "verdict": verdict,
+                "steps": steps,
+                "advice": advice,
+            });
+            let _ = writeln!(out, "{value}");
+        }
+    }
+    ExitCode::from(match verdict {
+        Verdict::Accepted => 0,
+        Verdict::Rejected => 1,
+        Verdict::NoAnswer => 3,
+        Verdict::Failed => 2,
+    })
+}
+
+/// The proxy's own log of the test: requests of `user` that began since the test started (two
+/// seconds of clock skew allowed), as `logs` prints them. Empty when the log folder cannot be read.
+fn proxy_view(
+    doc: &Document,
+    config: &std::path::Path,
+    install: &std::path::Path,
+    user: &str,
+    started: std::time::SystemTime,
+) -> Vec<String> {
+    let Ok(since) = started.duration_since(std::time::UNIX_EPOCH) else { return Vec::new() };
+    let since = i64::try_from(since.as_micros()).unwrap_or(i64::MAX).saturating_sub(2_000_000);
+    let dir = crate::service::logs::log_dir(doc, install);
+    let Ok(index) = crate::logfile::LogIndex::read_dir(&dir) else { return Vec::new() };
+    let query = crate::logfile::filter::Query { user: Some(user.to_owned()), since: Some(since), ..Default::default() };
+    let found = query.run(&index);
+    let known = (config.to_path_buf(), doc.clone());
+    found
+        .requests
+        .iter()
+        .map(|&r| super::logs::request_text(&index, &index.requests[r as usize], Some(&known)))
+        .collect()
+}
+
+fn read_password(user: &str, input: &mut dyn std::io::BufRead) -> std::io::Result<Zeroizing<String>> {
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(format!("Password for {user}: ")).map(Zeroizing::new);
+    }
+    let mut line = Zeroizing::new(String::new());
+    input.read_line(&mut line)?;
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    Ok(trimmed)
+}
+
+fn answer_json(ending: &Ending) -> serde_json::Value {
+    match ending {
+        Ending::Answer(answer) => serde_json::json!({
+            "code": crate::login::radius::code_name(answer.code),
+            "reply_message": answer.reply_message.as_deref().map(|m| crate::logfile::display_text(m.as_bytes())),
+            "class": answer.class,
+            "session_timeout": answer.session_timeout,
+            "attributes": answer.attribute_types.iter().map(|&t| crate::login::radius::attribute_name(t)).collect::<Vec<_>>(),
+            "message_authenticator": answer.message_authenticator,
+        }),
+        Ending::NoAnswer => serde_json::Value::Null,
+        Ending::Failed(why) => serde_json::json!({ "error": why }),
+    }
+}
+
+fn report_text(target: &login::RadiusTarget, user: &str, exchange: &login::Exchange, advice: &[String]) -> String {
+    let mut text = format!(
+        "Test login to [{}] at {} from {} ({}), as {}\n",
+        target.section,
+        target.listener,
+        target.source,
+        target.client_key,
+        crate::logfile::display_text(user.as_bytes())
+    );
+    for step in &exchange.steps {
+        let what = match &step.step {
+            Step::Sent => "sent Access-Request (PAP, Message-Authenticator)".to_owned(),
+            Step::Retransmitted { attempt } => {
+                format!("no answer yet: sent again (try {attempt}), as the client would")
+            }
+            Step::ClientGaveUp => "the client would give up here; still listening".to_owned(),
+            Step::Challenged { message } => format!(
+                "Access-Challenge{}",
+                message
+                    .as_deref()
+                    .map(|m| format!(": \"{}\"", crate::logfile::display_text(m.as_bytes())))
+                    .unwrap_or_default()
+            ),
+            Step::ChallengeAnswered => "answered the challenge with the factor and its State".to_owned(),
+            Step::Answered { code } => code.clone(),
+            Step::NoAnswer => "no answer; stopped listening".to_owned(),
+        };
+        text.push_str(&format!("  +{:<9} {what}\n", duration(step.at)));
+    }
+    match &exchange.ending {
+        Ending::Answer(answer) => {
+            let mut parts = Vec::new();
+            if let Some(message) = &answer.reply_message {
+                parts.push(format!("Reply-Message \"{}\"", crate::logfile::display_text(message.as_bytes())));
+            }
+            for class in &answer.class {
+                parts.push(format!("Class {}", crate::logfile::display_text(class.as_bytes())));
+            }
+            if let Some(timeout) = answer.session_timeout {
+                parts.push(format!("Session-Timeout {timeout} s"));
+            }
+            if !parts.is_empty() {
+                text.push_str(&format!("  answer: {}\n", parts.join("; ")));
+            }
+        }
+        Ending::Failed(why) => text.push_str(&format!("  failed: {why}\n")),
+        Ending::NoAnswer => {}
+    }
+    for line in advice {
+        text.push_str(&format!("{line}\n"));
+    }
+    text
+}
+
+fn duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}

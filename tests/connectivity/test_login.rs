@@ -1,0 +1,236 @@
+//! `test-login` against a real RADIUS listener: FreeRADIUS on loopback (tests/servers/freeradius.sh)
+//! stands in for the proxy's. Each outcome's message and advice are checked, and the password
+//! never appears in any output, even at trace level.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use super::servers::freeradius;
+
+fn config(dir: &Path, secret: &str) -> PathBuf {
+    let server = freeradius();
+    let port = server.get("TEST_RADIUS_PORT");
+    let text = format!(
+        "[radius_server_auto]\nikey=DIXXXXXXXXXXXXXXXXXX\nskey=YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYY\n\
+         api_host=api-x.duosecurity.com\nport={port}\nradius_ip_1=127.0.0.1\nradius_secret_1={secret}\n\n\
+         [radius_server_challenge]\nikey=DIXXXXXXXXXXXXXXXXXX\nskey=YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYY\n\
+         api_host=api-x.duosecurity.com\nport={port}\nradius_ip_1=127.0.0.1\nradius_secret_1={secret}\n\n\
+         [radius_server_eap]\nport={port}\nradius_ip_1=127.0.0.1\nradius_secret_1={secret}\n"
+    );
+    let path = dir.join("authproxy.cfg");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn test_login(config: &Path, password: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+        .args(["--log-level", "trace", "test-login", "--config"])
+        .arg(config)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    for stream in [&output.stdout, &output.stderr] {
+        assert!(!String::from_utf8_lossy(stream).contains(password), "the password was printed");
+    }
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn secret() -> String {
+    freeradius().get("TEST_RADIUS_SECRET").to_owned()
+}
+
+#[test]
+fn an_accepted_login_shows_the_answer_and_that_the_client_would_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let out = test_login(&config, "Passw0rd!", &["--section", "radius_server_auto", "--user", "alice"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    assert!(text.contains("Test login to [radius_server_auto] at 127.0.0.1:"), "{text}");
+    assert!(
+        text.contains("sent Access-Request (PAP, Message-Authenticator)") && text.contains("Access-Accept"),
+        "{text}"
+    );
+    assert!(text.contains("Reply-Message \"Welcome alice\"; Class vpn-users"), "{text}");
+    assert!(text.contains("so it would have waited for it"), "{text}");
+    assert!(text.contains("no Message-Authenticator"), "FreeRADIUS 3.2 does not sign its answers: {text}");
+}
+
+#[test]
+fn a_wrong_password_is_rejected_with_exit_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let out = test_login(&config, "not-the-password", &["--section", "radius_server_auto", "--user", "alice"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("Access-Reject") && stdout(&out).contains("Rejected ("), "{}", stdout(&out));
+}
+
+#[test]
+fn a_late_answer_is_compared_with_the_clients_timeout_and_retries() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let out = test_login(
+        &config,
+        "Passw0rd!",
+        &["--section", "radius_server_auto", "--user", "late", "--timeout", "1", "--retries", "2"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("sent again (try 2), as the client would"), "{text}");
+    assert!(text.contains("the client would give up here"), "{text}");
+    assert!(
+        text.contains("a client waiting 1.0 s × 2 tries gives up at 2.0 s") && text.contains("at least 60 s"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_challenge_is_answered_with_the_factor_and_its_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let args =
+        ["--section", "radius_server_challenge", "--user", "challenged", "--factor", "123456", "--format", "json"];
+    let out = test_login(&config, "Passw0rd!", &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(report["verdict"], "accepted");
+    let steps: Vec<&str> = report["steps"].as_array().unwrap().iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["sent", "challenged", "challenge_answered", "sent", "answered"]);
+    assert_eq!(report["steps"][1]["message"], "Enter the code from your phone");
+    assert_eq!(report["answer"]["reply_message"], "Code accepted");
+    // Without a factor the challenge is left unanswered: a rejection that says why.
+    let unanswered =
+        test_login(&config, "Passw0rd!", &["--section", "radius_server_challenge", "--user", "challenged"]);
+    assert_eq!(unanswered.status.code(), Some(1));
+    assert!(stdout(&unanswered).contains("asked for a second factor"), "{}", stdout(&unanswered));
+}
+
+#[test]
+fn a_secret_mismatch_gets_no_answer_and_exit_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), "not-the-servers-secret");
+    let args =
+        ["--section", "radius_server_auto", "--user", "alice", "--timeout", "1", "--retries", "2", "--listen", "3"];
+    let out = test_login(&config, "Passw0rd!", &args);
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("No answer.") && text.contains("radius_ip_N") && text.contains("logs --client 127.0.0.1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_address_no_radius_ip_allows_is_named_with_its_lines_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let out = test_login(
+        &config,
+        "Passw0rd!",
+        &["--section", "radius_server_auto", "--user", "alice", "--from", "127.0.0.2"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&out.stderr);
+    assert!(errors.contains("would drop the packet as an unknown client"), "{errors}");
+    assert!(errors.contains("authproxy.cfg:6:1: radius_ip_1"), "{errors}");
+    let eap = test_login(&config, "Eap-Pw-Never-Read", &["--section", "radius_server_eap", "--user", "alice"]);
+    assert_eq!(eap.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&eap.stderr).contains("eapol_test"));
+}
+
+#[test]
+fn the_proxys_own_log_of_the_test_is_shown_after_it() {
+    let install = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(install.path().join("conf")).unwrap();
+    std::fs::create_dir_all(install.path().join("log")).unwrap();
+    config(&install.path().join("conf"), &secret());
+    // The proxy's log as it would be during the test: a request of alice's, written now.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as i64;
+    let mut log = crate::loggen::LogGen::new(3).at(now + 500_000, 60);
+    log.request(crate::loggen::Story::Accept, "alice", "127.0.0.1", 40001, 9);
+    std::fs::write(install.path().join("log/authproxy.log"), &log.text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+        .args(["test-login", "--section", "radius_server_auto", "--user", "alice", "--install-dir"])
+        .arg(install.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(b"Passw0rd!\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let view = text.split("The proxy's log of this login:").nth(1).unwrap_or_else(|| panic!("no proxy view: {text}"));
+    assert!(view.contains("accept") && view.contains("alice") && view.contains("timeline: received"), "{view}");
+}
+
+#[test]
+fn the_window_sends_a_test_login_and_shows_its_timeline_in_the_output_tab() {
+    use authproxy_manager::schema::Platform;
+    use egui_kittest::kittest::Queryable as _;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let mut harness = crate::gui::harness(Some(&config), Platform::Linux, None);
+    harness.get_by_label("Test login").click();
+    harness.run();
+    harness.get_by_label("User name").click();
+    harness.run();
+    harness.get_by_label("User name").type_text("late");
+    harness.get_by_label("Password").click();
+    harness.run();
+    harness.get_by_label("Password").type_text("Passw0rd!");
+    harness.run();
+    assert!(harness.query_all_by_label_contains("Passw0rd!").next().is_none(), "the password field is masked");
+    harness.get_by_label("Send").click();
+    harness.run();
+    let started = std::time::Instant::now();
+    while harness.state().login_running() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the test login never ended");
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    harness.run();
+    for part in ["Test login as late to [radius_server_auto]", "Access-Accept", "The answer came after"] {
+        assert!(harness.query_all_by_label_contains(part).next().is_some(), "the Output tab shows {part:?}");
+    }
+    assert!(harness.query_all_by_label_contains("Passw0rd!").next().is_none(), "no password anywhere");
+}
+
+#[test]
+fn an_ldap_listener_gets_a_bind_as_the_user_and_the_applications_search() {
+    let slapd = super::servers::slapd();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(
+        &path,
+        format!(
+            "[ldap_server_auto]\nport={}\nssl_port={}\nssl_key_path=server.key\nssl_cert_path=server.pem\n",
+            slapd.get("TEST_SLAPD_PORT"),
+            slapd.get("TEST_SLAPD_LDAPS_PORT")
+        ),
+    )
+    .unwrap();
+    let user = format!("uid={},{}", slapd.get("TEST_SLAPD_USER"), slapd.get("TEST_SLAPD_SEARCH_DN"));
+    let args = ["--section", "ldap_server_auto", "--user", user.as_str()];
+    let out = test_login(&path, slapd.get("TEST_SLAPD_PASSWORD"), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("ok     simple bind on ldap://127.0.0.1:"), "{text}");
+    assert!(text.contains("ok     simple bind on ldaps://127.0.0.1:"), "TLS on ssl_port too: {text}");
+    assert!(text.contains("1 entry(ies)"), "{text}");
+    let wrong = test_login(&path, "Not-The-Password-9", &args);
+    assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
+    assert!(stdout(&wrong).contains("result 49"), "{}", stdout(&wrong));
+}
