@@ -6,7 +6,7 @@
 #   3. its File, Shortcut, Upgrade, Icon and Property tables (msiinfo), and that the exe
 #      inside is the one built (msiextract);
 #   4. the exe's resources: the requireAdministrator manifest, DPI awareness, version info;
-#   5. the size budget: exe <= 18 MiB, MSI <= 10 MiB;
+#   5. the size budget: exe <= 19 MiB, MSI <= 10 MiB;
 #   6. the GUI under Wine + Xvfb: it renders a sample config (glow renderer; screenshot taken
 #      from outside, since the shipped exe has no screenshot hook).
 # Usage: bash wix/build-msi.sh. Prints the sizes.
@@ -76,8 +76,8 @@ LC_ALL=C grep -aqP "$(utf16 "Authentication Proxy Manager")" "$EXE" || fail "the
 
 MIB=$((1024 * 1024))
 mib() { printf '%d.%02d' $(($1 * 100 / MIB / 100)) $((($1 * 100 / MIB) % 100)); }  # two decimals, zero-padded
-say "sizes: exe $EXE_SIZE bytes ($(mib "$EXE_SIZE") MiB, budget 18 MiB), MSI $MSI_SIZE bytes ($(mib "$MSI_SIZE") MiB, budget 10 MiB)"
-[ "$EXE_SIZE" -le $((18 * MIB)) ] || fail "the exe is over 18 MiB"
+say "sizes: exe $EXE_SIZE bytes ($(mib "$EXE_SIZE") MiB, budget 19 MiB), MSI $MSI_SIZE bytes ($(mib "$MSI_SIZE") MiB, budget 10 MiB)"
+[ "$EXE_SIZE" -le $((19 * MIB)) ] || fail "the exe is over 19 MiB"
 [ "$MSI_SIZE" -le $((10 * MIB)) ] || fail "the MSI is over 10 MiB"
 
 # The shipped exe has no screenshot hook (that is a test-only feature), so the window is
