@@ -28,6 +28,8 @@ pub struct TestLoginForm {
     /// The second factor.
     pub factor: String,
     preset: usize,
+    /// The user name field takes the keyboard when the dialog opens.
+    focus: bool,
     /// The client's wait per try, seconds.
     pub timeout: u64,
     /// The client's tries.
@@ -91,6 +93,7 @@ impl TestLoginForm {
             password: String::new(),
             factor: String::new(),
             preset: 1,
+            focus: true,
             timeout: first.timeout.as_secs(),
             tries: first.tries,
             error: None,
@@ -121,7 +124,11 @@ impl TestLoginForm {
                 combo.response.labelled_by(label.id);
                 ui.end_row();
                 let label = ui.label("User name");
-                ui.add(egui::TextEdit::singleline(&mut self.user).desired_width(260.0)).labelled_by(label.id);
+                let field =
+                    ui.add(egui::TextEdit::singleline(&mut self.user).desired_width(260.0)).labelled_by(label.id);
+                if std::mem::take(&mut self.focus) {
+                    field.request_focus();
+                }
                 ui.end_row();
                 let label = ui.label("Password");
                 ui.add(egui::TextEdit::singleline(&mut self.password).password(true).desired_width(260.0))
