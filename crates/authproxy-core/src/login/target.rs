@@ -224,7 +224,7 @@ pub fn allows(value: &str, address: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::Unavailable;
+    use crate::secrets::test_support::Marker as Unavailable;
 
     #[test]
     fn addresses_networks_and_ranges_are_allowed_as_the_proxy_allows_them() {
