@@ -224,7 +224,7 @@ pub fn allows(value: &str, address: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::test_support::Marker as Unavailable;
+    use crate::secrets::test_support::Marker;
 
     #[test]
     fn addresses_networks_and_ranges_are_allowed_as_the_proxy_allows_them() {
@@ -240,28 +240,27 @@ mod tests {
         let doc = Document::parse(
             "[radius_server_auto]\nikey=x\nport=18120\nradius_ip_1=10.0.0.0/8\nradius_secret_1=ten\nradius_ip_2=127.0.0.1\nradius_secret_2=loop\n",
         );
-        let target = radius_target(&doc, "radius_server_auto", None, &Unavailable).unwrap();
+        let target = radius_target(&doc, "radius_server_auto", None, &Marker).unwrap();
         assert_eq!(target.secret.expose(), "loop");
         assert_eq!(target.client_key, "radius_ip_2");
         assert_eq!(target.listener, "127.0.0.1:18120".parse().unwrap());
         assert_eq!(target.factor_style, FactorStyle::Appended);
-        let from_ten =
-            radius_target(&doc, "radius_server_auto", Some("10.9.9.9".parse().unwrap()), &Unavailable).unwrap();
+        let from_ten = radius_target(&doc, "radius_server_auto", Some("10.9.9.9".parse().unwrap()), &Marker).unwrap();
         assert_eq!(from_ten.secret.expose(), "ten");
         let Err(TargetProblem::UnknownClient { lines, .. }) =
-            radius_target(&doc, "radius_server_auto", Some("192.168.1.1".parse().unwrap()), &Unavailable)
+            radius_target(&doc, "radius_server_auto", Some("192.168.1.1".parse().unwrap()), &Marker)
         else {
             panic!("an unlisted address is an unknown client")
         };
         assert_eq!(lines.len(), 2);
         let eap = Document::parse("[radius_server_eap]\nport=1813\n");
-        assert!(radius_target(&eap, "radius_server_eap", None, &Unavailable)
+        assert!(radius_target(&eap, "radius_server_eap", None, &Marker)
             .unwrap_err()
             .to_string()
             .contains("eapol_test"));
         let protected =
             Document::parse("[radius_server_duo_only]\nradius_ip_1=127.0.0.1\nradius_secret_protected_1=AQAA\n");
-        let problem = radius_target(&protected, "radius_server_duo_only", None, &Unavailable).unwrap_err();
+        let problem = radius_target(&protected, "radius_server_duo_only", None, &Marker).unwrap_err();
         assert!(
             matches!(problem, TargetProblem::Secret { ref key, .. } if key == "radius_secret_protected_1"),
             "{problem:?}"
