@@ -40,7 +40,8 @@ impl AuthProxyApp {
             Command::TestConnectivity => self.test_connectivity(ctx),
             Command::TestLogin => {
                 let analysis = self.buffer.analysis(self.platform);
-                self.overlay = Some(Overlay::TestLogin(Box::new(super::test_login::TestLoginForm::new(&analysis.doc))));
+                let form = super::test_login::TestLoginForm::new(&analysis.doc, &self.settings.settings.client_presets);
+                self.overlay = Some(Overlay::TestLogin(Box::new(form)));
             }
             Command::StartService | Command::StopService | Command::RestartService => self.service(command),
             Command::Find => {
@@ -521,6 +522,30 @@ impl AuthProxyApp {
             PanelAction::ApplyFix(i) => self.apply_fix(i),
             PanelAction::Protect(i) => self.protect_one(i),
             PanelAction::CopyReport => self.copy_report(ctx),
+            PanelAction::SavedLogin(action) => self.saved_login(action),
+        }
+    }
+
+    /// Opens the Test login dialog filled in from a saved test, or forgets one.
+    fn saved_login(&mut self, action: super::saved_logins::SavedLoginAction) {
+        use super::saved_logins::SavedLoginAction;
+        match action {
+            SavedLoginAction::Run(index) => {
+                let Some(saved) = self.settings.settings.saved_logins.get(index).cloned() else { return };
+                let analysis = self.buffer.analysis(self.platform);
+                let form = super::test_login::TestLoginForm::from_saved(
+                    &analysis.doc,
+                    &saved,
+                    &self.settings.settings.client_presets,
+                );
+                self.overlay = Some(Overlay::TestLogin(Box::new(form)));
+            }
+            SavedLoginAction::Forget(index) => {
+                if index < self.settings.settings.saved_logins.len() {
+                    let gone = self.settings.settings.saved_logins.remove(index);
+                    self.status.set(format!("Forgot the test login of [{}] as {}.", gone.section, gone.user));
+                }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ pub mod highlight;
 pub mod history;
 pub mod layout;
 pub mod log_explorer;
+pub mod login_job;
 mod modals;
 pub mod output;
 pub mod prefetch;
@@ -29,6 +30,7 @@ pub mod problems;
 pub mod proxy_version;
 pub mod reveal;
 pub mod run;
+pub mod saved_logins;
 pub mod service_ui;
 pub mod settings;
 pub mod status;
@@ -193,7 +195,9 @@ pub struct AuthProxyApp {
     question: Option<Question>,
     overlay: Option<Overlay>,
     /// A test login on its helper thread.
-    login_job: Option<test_login::LoginJob>,
+    login_job: Option<login_job::LoginJob>,
+    /// This session's test logins, for the saved tests' rows.
+    login_outcomes: Vec<login_job::LoginOutcome>,
     status: StatusNote,
     settings: SettingsStore,
     disk: Option<DiskWatch>,
@@ -252,6 +256,7 @@ impl AuthProxyApp {
             question: None,
             overlay: None,
             login_job: None,
+            login_outcomes: Vec::new(),
             status: StatusNote::default(),
             settings,
             disk: None,
@@ -416,10 +421,11 @@ impl AuthProxyApp {
         self.apply_theme(ui.ctx());
         self.service.frame(ui.ctx());
         self.checks.poll();
-        if let Some(report) = self.login_job.as_ref().and_then(test_login::LoginJob::poll) {
+        if let Some(finished) = self.login_job.as_ref().and_then(login_job::LoginJob::poll) {
             self.login_job = None;
-            self.status.set("Test login finished; its timeline is in the Output tab.");
-            self.output.push(report);
+            self.status.set(format!("Test login: {}; its timeline is in the Output tab.", finished.outcome.headline));
+            self.output.push(finished.report);
+            self.login_outcomes.push(finished.outcome);
         }
         for outcome in self.service.outcomes() {
             self.report_service_outcome(&outcome);
@@ -494,6 +500,8 @@ impl AuthProxyApp {
             let protect = self.protect_refused();
             let analysis = self.buffer.analysis(self.platform);
             let (service, checks, problems) = (&mut self.service, &mut self.checks, &mut self.problems);
+            let (saved_logins, outcomes) = (&self.settings.settings.saved_logins, &self.login_outcomes);
+            let config_path = self.buffer.path.as_deref();
             let config_name = self
                 .buffer
                 .path
@@ -505,7 +513,11 @@ impl AuthProxyApp {
             let tabs = Tabs {
                 problems: |ui: &mut Ui| problems.show(ui, &analysis, palette, protect.as_deref()),
                 log: |ui: &mut Ui| service.log_tab(ui, palette, &analysis.doc, &config_name),
-                checks: |ui: &mut Ui| checks.show(ui, palette, line_range),
+                checks: |ui: &mut Ui| {
+                    let saved = saved_logins::show(ui, saved_logins, config_path, outcomes, palette);
+                    let action = checks.show(ui, palette, line_range);
+                    saved.map(output::PanelAction::SavedLogin).or(action)
+                },
             };
             self.output.show(ui, errors + warnings + notes, self.buffer.revision, palette, tabs)
         });

@@ -178,13 +178,25 @@ impl AuthProxyApp {
     }
 
     fn test_login_dialog(&mut self, ctx: &egui::Context, form: &mut super::test_login::TestLoginForm) -> bool {
+        use super::test_login::FormAnswer;
         match form.show(ctx) {
-            super::test_login::FormAnswer::Open => true,
-            super::test_login::FormAnswer::Cancelled => false,
-            super::test_login::FormAnswer::Send(request) => {
+            FormAnswer::Open => true,
+            FormAnswer::Cancelled => false,
+            FormAnswer::KeepPreset(preset) => {
+                let own = &mut self.settings.settings.client_presets;
+                own.retain(|p| p.name != preset.name);
+                self.status.set(format!("Kept the client preset \"{}\".", preset.name));
+                own.push(preset);
+                true
+            }
+            FormAnswer::Send(request, kept) => {
+                if let Some(kept) = kept {
+                    self.keep_test_login(kept);
+                }
                 let doc = self.buffer.analysis(self.platform).doc.clone();
                 let repaint = ctx.clone();
-                let job = super::test_login::start(*request, doc, self.env.protector.clone(), move || {
+                let path = self.buffer.path.clone();
+                let job = super::login_job::start(*request, doc, path, self.env.protector.clone(), move || {
                     repaint.request_repaint();
                 });
                 self.login_job = Some(job);
@@ -192,6 +204,17 @@ impl AuthProxyApp {
                 false
             }
         }
+    }
+
+    /// Keeps a test for its section of the open file (a file never saved has nowhere to keep it).
+    fn keep_test_login(&mut self, kept: super::test_login::SavedTest) {
+        let Some(path) = self.buffer.path.clone() else {
+            self.status.set("Save the config first: a test login is kept for a config file.");
+            return;
+        };
+        let saved = &mut self.settings.settings.saved_logins;
+        saved.retain(|s| !(s.config == path && s.section == kept.section && s.user == kept.user));
+        saved.push(kept.for_config(path));
     }
 
     fn path_prompt(&mut self, ctx: &egui::Context, prompt: &mut PathPrompt) -> bool {

@@ -84,6 +84,8 @@ pub enum PanelAction {
     Protect(usize),
     /// Copy what the tab shows to the clipboard.
     CopyReport,
+    /// Run or forget a saved test login.
+    SavedLogin(super::saved_logins::SavedLoginAction),
 }
 
 /// How the panel draws the tabs that are not its own.

@@ -1,5 +1,5 @@
-//! The window's own settings, kept between runs: recent files, the theme, the panel split and
-//! the proxy's install folder. A small JSON file in the user's config folder; a missing or
+//! The window's own settings, kept between runs: recent files, the theme, the panel split, the
+//! proxy's install folder, saved test logins and the user's own client presets. A small JSON file in the user's config folder; a missing or
 //! damaged file gives the defaults (and is replaced at the next change), never an error.
 
 use std::path::{Path, PathBuf};
@@ -62,6 +62,47 @@ pub struct Settings {
     /// The ANSI code page files that are not UTF-8 are read in (`None`: this machine's).
     #[serde(deserialize_with = "or_none")]
     pub code_page: Option<crate::config::CodePage>,
+    /// Test logins kept to rerun from the Connectivity tab: never a password or a passcode.
+    #[serde(deserialize_with = "or_empty")]
+    pub saved_logins: Vec<SavedLogin>,
+    /// Clients the user described, offered beside the built-in presets.
+    #[serde(deserialize_with = "or_empty")]
+    pub client_presets: Vec<ClientPreset>,
+}
+
+/// A test login kept for a section of a config file. It has the user name, the kind of second
+/// factor and the client to compare with; the password is asked for at each run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedLogin {
+    /// The config file it belongs to.
+    pub config: PathBuf,
+    /// The server section.
+    pub section: String,
+    /// The user name.
+    pub user: String,
+    /// `push`, `phone` or `sms`; a passcode is never kept.
+    pub factor: Option<String>,
+    /// The client compared with.
+    pub client: ClientPreset,
+}
+
+/// A client's patience, as the user set it or chose it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientPreset {
+    /// What it is.
+    pub name: String,
+    /// Its wait per try, seconds.
+    pub timeout_secs: u64,
+    /// Its tries, the first send included.
+    pub tries: u32,
+}
+
+/// The factors that may be kept with a saved test: the names of a method, never a passcode.
+#[must_use]
+pub fn keepable_factor(factor: &str) -> Option<String> {
+    let factor = factor.trim().to_ascii_lowercase();
+    let method = factor.trim_end_matches(|c: char| c.is_ascii_digit());
+    matches!(method, "push" | "phone" | "sms").then_some(factor)
 }
 
 impl Settings {
@@ -82,6 +123,16 @@ where
 {
     let value = serde_json::Value::deserialize(deserializer)?;
     Ok(serde_json::from_value(value).ok())
+}
+
+/// A list this version cannot read counts as empty, so that it does not cost the other settings.
+fn or_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
 /// The settings and the file they live in.
@@ -187,5 +238,21 @@ mod tests {
         let settings = SettingsStore::load(Some(path)).settings;
         assert_eq!(settings.proxy_version.map(|v| v.to_string()).as_deref(), Some("6.8.0"));
         assert_eq!(settings.code_page.map(crate::config::CodePage::number), Some(1251));
+    }
+
+    #[test]
+    fn saved_logins_keep_a_factor_method_but_never_a_passcode() {
+        assert_eq!(keepable_factor(" Push "), Some("push".into()));
+        assert_eq!(keepable_factor("push2"), Some("push2".into()), "the second device's push");
+        assert_eq!(keepable_factor("sms"), Some("sms".into()));
+        assert_eq!(keepable_factor("123456"), None);
+        assert_eq!(keepable_factor("pushy-passcode"), None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        std::fs::write(&path, br#"{ "theme": "dark", "saved_logins": "not a list", "client_presets": [{"name": 3}] }"#)
+            .unwrap();
+        let settings = SettingsStore::load(Some(path)).settings;
+        assert_eq!(settings.theme, ThemeChoice::Dark);
+        assert!(settings.saved_logins.is_empty() && settings.client_presets.is_empty());
     }
 }

@@ -1,20 +1,17 @@
-//! The Test login dialog: pick a RADIUS server section of the open config, type a user name, a
+//! The Test login dialog: pick a server section of the open config, type a user name, a
 //! password (masked, wiped after use, never logged) and an optional second factor, choose the
-//! client to compare with, and send. The login runs on a helper thread; its timeline and advice
-//! arrive in the Output tab.
+//! client to compare with (a device's defaults, or the user's own), and send. The test can be
+//! kept for its section, without the password, to rerun from the Connectivity tab.
 
-use std::sync::mpsc::{self, Receiver};
-use std::sync::Arc;
 use std::time::Duration;
 
 use egui::{Id, RichText};
 use zeroize::{Zeroize as _, Zeroizing};
 
-use super::output::{OutputLine, Report};
+use super::login_job::LoginRequest;
+use super::settings::{keepable_factor, ClientPreset, SavedLogin};
 use crate::config::Document;
-use crate::login::{self, ClientModel, Credentials, Ending, FactorStyle, Step, Verdict};
-use crate::secrets::Protector;
-use crate::validate::Severity;
+use crate::login::{ClientModel, Credentials};
 
 /// The dialog's fields.
 pub struct TestLoginForm {
@@ -27,14 +24,22 @@ pub struct TestLoginForm {
     pub password: String,
     /// The second factor.
     pub factor: String,
-    preset: usize,
-    /// The user name field takes the keyboard when the dialog opens.
-    focus: bool,
-    /// The client's wait per try, seconds.
-    pub timeout: u64,
-    /// The client's tries.
-    pub tries: u32,
+    /// The client compared with: a preset's, or edited.
+    client: ClientPreset,
+    presets: Vec<ClientPreset>,
+    /// The name for "Keep as a client preset".
+    preset_name: String,
+    /// Keep this test for its section.
+    pub keep: bool,
+    /// Which field takes the keyboard when the dialog opens.
+    focus: Option<Field>,
     error: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Field {
+    User,
+    Password,
 }
 
 impl Drop for TestLoginForm {
@@ -50,70 +55,96 @@ pub enum FormAnswer {
     Open,
     /// Closed without sending.
     Cancelled,
-    /// Send this login.
-    Send(Box<LoginRequest>),
+    /// Keep this client among the user's presets; the dialog stays open.
+    KeepPreset(ClientPreset),
+    /// Send this login, and keep the test when it says so.
+    Send(Box<LoginRequest>, Option<SavedTest>),
 }
 
-/// A login to send: everything but the document.
-pub struct LoginRequest {
-    section: String,
-    credentials: Credentials,
-    client: ClientModel,
+/// The part of a test that is kept: never the password.
+pub struct SavedTest {
+    /// The section.
+    pub section: String,
+    /// The user name.
+    pub user: String,
+    /// `push`, `phone` or `sms`.
+    pub factor: Option<String>,
+    /// The client compared with.
+    pub client: ClientPreset,
 }
 
-/// A test login running on its helper thread.
-pub struct LoginJob {
-    receiver: Receiver<Report>,
-}
-
-impl LoginJob {
-    /// The report, once the login has ended.
-    pub fn poll(&self) -> Option<Report> {
-        self.receiver.try_recv().ok()
+impl SavedTest {
+    /// The settings entry for the config at `config`.
+    #[must_use]
+    pub fn for_config(self, config: std::path::PathBuf) -> SavedLogin {
+        SavedLogin { config, section: self.section, user: self.user, factor: self.factor, client: self.client }
     }
 }
 
+/// The built-in presets, then the user's.
+fn all_presets(own: &[ClientPreset]) -> Vec<ClientPreset> {
+    ClientModel::presets()
+        .into_iter()
+        .map(|m| ClientPreset { name: m.name, timeout_secs: m.timeout.as_secs(), tries: m.tries })
+        .chain(own.iter().cloned())
+        .collect()
+}
+
+/// The server sections a test login can be sent to.
+fn server_sections(doc: &Document) -> Vec<String> {
+    doc.regular_sections()
+        .map(|s| s.name.to_string())
+        .filter(|n| {
+            let lower = n.to_ascii_lowercase();
+            lower.starts_with("radius_server") || lower.starts_with("ldap_server")
+        })
+        .collect()
+}
+
 impl TestLoginForm {
-    /// A form for the RADIUS server sections of `doc` (the first one chosen).
+    /// A form for the server sections of `doc` (the first one chosen), comparing with a
+    /// FortiGate's defaults at first: a short timeout is the usual trouble.
     #[must_use]
-    pub fn new(doc: &Document) -> Self {
-        let sections: Vec<String> = doc
-            .regular_sections()
-            .map(|s| s.name.to_string())
-            .filter(|n| {
-                n.to_ascii_lowercase().starts_with("radius_server") || n.to_ascii_lowercase().starts_with("ldap_server")
-            })
-            .collect();
-        let preset = ClientModel::presets();
-        let first = &preset[1];
+    pub fn new(doc: &Document, own_presets: &[ClientPreset]) -> Self {
+        let sections = server_sections(doc);
+        let presets = all_presets(own_presets);
         Self {
             section: sections.first().cloned().unwrap_or_default(),
             sections,
             user: String::new(),
             password: String::new(),
             factor: String::new(),
-            preset: 1,
-            focus: true,
-            timeout: first.timeout.as_secs(),
-            tries: first.tries,
+            client: presets[1].clone(),
+            presets,
+            preset_name: String::new(),
+            keep: false,
+            focus: Some(Field::User),
             error: None,
         }
     }
 
-    /// Draws the dialog.
-    pub fn show(&mut self, ctx: &egui::Context) -> FormAnswer {
-        let shown = egui::Modal::new(Id::unique("test-login")).show(ctx, |ui| {
-            ui.set_width(520.0);
-            ui.heading("Test login");
-            ui.label(
-                "Sends a login to the proxy's own listener on this computer, as the VPN or firewall would, and \
-                 times each step. The password is not kept or logged.",
-            );
-            if self.sections.is_empty() {
-                ui.label(RichText::new("This config has no radius_server_* section to test.").strong());
-                return ui.button("Close").clicked().then_some(false);
-            }
-            egui::Grid::new("test-login-fields").num_columns(2).show(ui, |ui| {
+    /// A form filled in from a saved test: only the password is left to type.
+    #[must_use]
+    pub fn from_saved(doc: &Document, saved: &SavedLogin, own_presets: &[ClientPreset]) -> Self {
+        let mut form = Self::new(doc, own_presets);
+        if !form.sections.contains(&saved.section) {
+            form.error = Some(format!("[{}] is no longer in this config.", saved.section));
+        }
+        form.section.clone_from(&saved.section);
+        form.user.clone_from(&saved.user);
+        form.factor = saved.factor.clone().unwrap_or_default();
+        form.client = saved.client.clone();
+        form.keep = true;
+        form.focus = Some(Field::Password);
+        form
+    }
+
+    /// The section and the user's fields; true when Enter was pressed in the user name or the
+    /// password.
+    fn fields(&mut self, ui: &mut egui::Ui) -> bool {
+        egui::Grid::new("test-login-fields")
+            .num_columns(2)
+            .show(ui, |ui| {
                 let label = ui.label("Section");
                 let combo =
                     egui::ComboBox::from_id_salt("test-login-section").selected_text(&self.section).show_ui(ui, |ui| {
@@ -124,206 +155,159 @@ impl TestLoginForm {
                 combo.response.labelled_by(label.id);
                 ui.end_row();
                 let label = ui.label("User name");
-                let field =
+                let user =
                     ui.add(egui::TextEdit::singleline(&mut self.user).desired_width(260.0)).labelled_by(label.id);
-                if std::mem::take(&mut self.focus) {
-                    field.request_focus();
-                }
                 ui.end_row();
                 let label = ui.label("Password");
-                ui.add(egui::TextEdit::singleline(&mut self.password).password(true).desired_width(260.0))
+                let password = ui
+                    .add(egui::TextEdit::singleline(&mut self.password).password(true).desired_width(260.0))
                     .labelled_by(label.id);
                 ui.end_row();
+                match self.focus.take() {
+                    Some(Field::User) => user.request_focus(),
+                    Some(Field::Password) => password.request_focus(),
+                    None => {}
+                }
                 let label = ui.label("Second factor");
+                let factor = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.factor)
+                            .hint_text("push, phone, sms or a passcode (optional)")
+                            .desired_width(260.0),
+                    )
+                    .labelled_by(label.id);
+                ui.end_row();
+                let entered = user.lost_focus() || password.lost_focus() || factor.lost_focus();
+                entered && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            })
+            .inner
+    }
+
+    /// The client to compare with; returns a preset to keep when the user asked.
+    fn client(&mut self, ui: &mut egui::Ui) -> Option<ClientPreset> {
+        let mut keep = None;
+        egui::Grid::new("test-login-client").num_columns(2).show(ui, |ui| {
+            let label = ui.label("Compare with");
+            let combo = egui::ComboBox::from_id_salt("test-login-client")
+                .selected_text(&self.client.name)
+                .width(300.0)
+                .show_ui(ui, |ui| {
+                    for preset in &self.presets {
+                        ui.selectable_value(&mut self.client, preset.clone(), &preset.name);
+                    }
+                });
+            combo.response.labelled_by(label.id);
+            ui.end_row();
+            ui.label("Client timeout");
+            ui.horizontal(|ui| {
+                let before = (self.client.timeout_secs, self.client.tries);
+                ui.add(egui::DragValue::new(&mut self.client.timeout_secs).range(1..=120).suffix(" s"));
+                ui.label("×");
+                ui.add(egui::DragValue::new(&mut self.client.tries).range(1..=10).suffix(" tries"));
+                if before != (self.client.timeout_secs, self.client.tries)
+                    && self.presets.iter().any(|p| p.name == self.client.name)
+                {
+                    self.client.name = "as set here".to_owned();
+                }
+            });
+            ui.end_row();
+            let label = ui.label("Keep as preset");
+            ui.horizontal(|ui| {
                 ui.add(
-                    egui::TextEdit::singleline(&mut self.factor)
-                        .hint_text("push, phone, sms or a passcode (optional)")
-                        .desired_width(260.0),
+                    egui::TextEdit::singleline(&mut self.preset_name)
+                        .hint_text("a name, e.g. our ASA (VPN)")
+                        .desired_width(200.0),
                 )
                 .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Compare with");
-                let presets = ClientModel::presets();
-                let before = self.preset;
-                let combo = egui::ComboBox::from_id_salt("test-login-client")
-                    .selected_text(presets.get(self.preset).map_or("as given", |p| p.name.as_str()))
-                    .show_ui(ui, |ui| {
-                        for (i, preset) in presets.iter().enumerate() {
-                            ui.selectable_value(&mut self.preset, i, &preset.name);
-                        }
-                    });
-                combo.response.labelled_by(label.id);
-                if self.preset != before {
-                    if let Some(preset) = presets.get(self.preset) {
-                        self.timeout = preset.timeout.as_secs();
-                        self.tries = preset.tries;
-                    }
+                let name = self.preset_name.trim().to_owned();
+                if ui.add_enabled(!name.is_empty(), egui::Button::new("Keep")).clicked() {
+                    let preset = ClientPreset { name, ..self.client.clone() };
+                    self.presets.retain(|p| p.name != preset.name);
+                    self.presets.push(preset.clone());
+                    self.client = preset.clone();
+                    self.preset_name.clear();
+                    keep = Some(preset);
                 }
-                ui.end_row();
-                ui.label("Client timeout");
-                ui.horizontal(|ui| {
-                    ui.add(egui::DragValue::new(&mut self.timeout).range(1..=120).suffix(" s"));
-                    ui.label("×");
-                    ui.add(egui::DragValue::new(&mut self.tries).range(1..=10).suffix(" tries"));
-                });
-                ui.end_row();
             });
+            ui.end_row();
+        });
+        keep
+    }
+
+    /// Draws the dialog.
+    pub fn show(&mut self, ctx: &egui::Context) -> FormAnswer {
+        let mut kept_preset = None;
+        let shown = egui::Modal::new(Id::unique("test-login")).show(ctx, |ui| {
+            ui.set_width(560.0);
+            ui.heading("Test login");
+            ui.label(
+                "Sends a login to the proxy's own listener on this computer, as the VPN or firewall would, and \
+                 times each step. The password is not kept or logged.",
+            );
+            if self.sections.is_empty() {
+                ui.label(
+                    RichText::new("This config has no radius_server_* or ldap_server_auto section to test.").strong(),
+                );
+                return ui.button("Close").clicked().then_some(false);
+            }
+            let entered = self.fields(ui);
+            kept_preset = self.client(ui);
+            let passcode = !self.factor.trim().is_empty() && keepable_factor(&self.factor).is_none();
+            ui.checkbox(
+                &mut self.keep,
+                format!(
+                    "Keep this test for [{}] to rerun from the Connectivity tab (user name, factor method and client; \
+                     never the password{})",
+                    self.section,
+                    if passcode { " or the passcode" } else { "" }
+                ),
+            );
             if let Some(error) = &self.error {
                 ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
             }
             ui.horizontal(|ui| {
-                if ui.button("Send").clicked() {
+                if ui.button("Send").clicked() || entered {
                     return Some(true);
                 }
                 ui.button("Cancel").clicked().then_some(false)
             })
             .inner
         });
+        if let Some(preset) = kept_preset {
+            return FormAnswer::KeepPreset(preset);
+        }
         match (shown.should_close(), shown.inner) {
             (true, _) | (_, Some(false)) => FormAnswer::Cancelled,
             (false, Some(true)) if self.user.trim().is_empty() => {
                 self.error = Some("Type the user name to log in as.".to_owned());
                 FormAnswer::Open
             }
-            (false, Some(true)) => FormAnswer::Send(Box::new(LoginRequest {
-                section: self.section.clone(),
-                credentials: Credentials {
-                    user: self.user.trim().to_owned(),
-                    password: Zeroizing::new(std::mem::take(&mut self.password)),
-                    factor: Some(self.factor.trim().to_owned()).filter(|f| !f.is_empty()).map(Zeroizing::new),
-                },
-                client: ClientModel {
-                    name: ClientModel::presets()
-                        .get(self.preset)
-                        .map_or_else(|| "as given".to_owned(), |p| p.name.clone()),
-                    timeout: Duration::from_secs(self.timeout.max(1)),
-                    tries: self.tries.max(1),
-                },
-            })),
+            (false, Some(true)) => self.send(),
             _ => FormAnswer::Open,
         }
     }
-}
 
-/// Sends `request` to the listener of its section in `doc` on a helper thread; `repaint` runs
-/// when the report is ready.
-pub fn start(
-    request: LoginRequest,
-    doc: Document,
-    protector: Arc<dyn Protector>,
-    repaint: impl Fn() + Send + 'static,
-) -> LoginJob {
-    let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
-        let report = run(&request, &doc, protector.as_ref());
-        let _ = sender.send(report);
-        repaint();
-    });
-    LoginJob { receiver }
-}
-
-/// An `ldap_server_auto` section: a bind as the user (the factor appended after a comma), then
-/// the application's search.
-fn ldap_report(request: &LoginRequest, doc: &Document, title: String) -> Report {
-    let target = match login::ldap::ldap_target(doc, &request.section) {
-        Ok(target) => target,
-        Err(problem) => {
-            let mut line = OutputLine::plain(problem.to_string());
-            line.severity = Some(Severity::Error);
-            return Report::new(title, vec![line]);
-        }
-    };
-    let credentials = &request.credentials;
-    let field = match &credentials.factor {
-        Some(factor) => Zeroizing::new(format!("{},{}", credentials.password.as_str(), factor.as_str())),
-        None => credentials.password.clone(),
-    };
-    let (steps, verdict) = login::ldap::run_blocking(&target, &credentials.user, &field, Duration::from_secs(65));
-    drop(field);
-    let mut lines = vec![OutputLine::plain(format!(
-        "{} (TLS: {})",
-        target.listener,
-        target.tls_listener.map_or_else(|| "not configured".to_owned(), |l| l.to_string())
-    ))];
-    for step in &steps {
-        let mut line =
-            OutputLine::plain(format!("  {:>8.1} s  {}: {}", step.took.as_secs_f64(), step.what, step.detail));
-        line.severity = (!step.ok).then_some(Severity::Error);
-        lines.push(line);
-    }
-    let severity = if verdict == Verdict::Accepted { Severity::Info } else { Severity::Error };
-    for advice in login::ldap::advice(&steps, verdict, request.client.timeout) {
-        let mut line = OutputLine::plain(advice);
-        line.severity = Some(severity);
-        lines.push(line);
-    }
-    Report::new(title, lines)
-}
-
-fn run(request: &LoginRequest, doc: &Document, protector: &dyn Protector) -> Report {
-    let title = format!(
-        "Test login as {} to [{}]",
-        crate::logfile::display_text(request.credentials.user.as_bytes()),
-        request.section
-    );
-    let target = match login::radius_target(doc, &request.section, None, protector) {
-        Ok(target) => target,
-        Err(login::TargetProblem::Ldap(_)) => return ldap_report(request, doc, title),
-        Err(problem) => {
-            let mut line = OutputLine::plain(problem.to_string());
-            line.severity = Some(Severity::Error);
-            if let login::TargetProblem::UnknownClient { lines, .. } = &problem {
-                line.jump = lines.first().map(|(_, range)| *range);
-            }
-            return Report::new(title, vec![line]);
-        }
-    };
-    let mut credentials = Credentials {
-        user: request.credentials.user.clone(),
-        password: request.credentials.password.clone(),
-        factor: request.credentials.factor.clone(),
-    };
-    if target.factor_style == FactorStyle::FactorOnly {
-        credentials.password = Zeroizing::new(String::new());
-    }
-    let exchange = login::exchange::run_blocking(&target, &credentials, &request.client, Duration::from_secs(65));
-    drop(credentials);
-    let mut lines = vec![OutputLine::plain(format!(
-        "{} from {} ({}); compared with {}",
-        target.listener, target.source, target.client_key, request.client.name
-    ))];
-    for step in &exchange.steps {
-        let what = match &step.step {
-            Step::Sent => "sent Access-Request (PAP, Message-Authenticator)".to_owned(),
-            Step::Retransmitted { attempt } => format!("no answer yet: sent again (try {attempt})"),
-            Step::ClientGaveUp => "the client would give up here; still listening".to_owned(),
-            Step::Challenged { message } => format!(
-                "Access-Challenge{}",
-                message
-                    .as_deref()
-                    .map(|m| format!(": \"{}\"", crate::logfile::display_text(m.as_bytes())))
-                    .unwrap_or_default()
-            ),
-            Step::ChallengeAnswered => "answered the challenge with the factor".to_owned(),
-            Step::Answered { code } => code.clone(),
-            Step::NoAnswer => "no answer; stopped listening".to_owned(),
+    fn send(&mut self) -> FormAnswer {
+        let user = self.user.trim().to_owned();
+        let kept = self.keep.then(|| SavedTest {
+            section: self.section.clone(),
+            user: user.clone(),
+            factor: keepable_factor(&self.factor),
+            client: self.client.clone(),
+        });
+        let request = LoginRequest {
+            section: self.section.clone(),
+            credentials: Credentials {
+                user,
+                password: Zeroizing::new(std::mem::take(&mut self.password)),
+                factor: Some(self.factor.trim().to_owned()).filter(|f| !f.is_empty()).map(Zeroizing::new),
+            },
+            client: ClientModel {
+                name: self.client.name.clone(),
+                timeout: Duration::from_secs(self.client.timeout_secs.max(1)),
+                tries: self.client.tries.max(1),
+            },
         };
-        lines.push(OutputLine::plain(format!("  +{:>8.1} s  {what}", step.at.as_secs_f64())));
+        FormAnswer::Send(Box::new(request), kept)
     }
-    if let Ending::Failed(why) = &exchange.ending {
-        let mut line = OutputLine::plain(why.clone());
-        line.severity = Some(Severity::Error);
-        lines.push(line);
-    }
-    let severity = match login::verdict(&exchange) {
-        Verdict::Accepted => Severity::Info,
-        Verdict::Rejected => Severity::Warning,
-        Verdict::NoAnswer | Verdict::Failed => Severity::Error,
-    };
-    for advice in login::advice(&target, &exchange, &request.client) {
-        let mut line = OutputLine::plain(advice);
-        line.severity = Some(severity);
-        lines.push(line);
-    }
-    Report::new(title, lines)
 }

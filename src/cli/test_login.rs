@@ -12,7 +12,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::config::{decode, Document};
-use crate::login::{self, ClientModel, Credentials, Ending, FactorStyle, Step, Verdict};
+use crate::login::{self, report, ClientModel, Credentials, Ending, FactorStyle, Verdict};
 use crate::secrets::Protector;
 
 /// Arguments of `test-login`.
@@ -32,12 +32,16 @@ pub struct TestLoginArgs {
     /// Send from this address (it must be this machine's, and listed in the section's radius_ip_N).
     #[arg(long, value_name = "IP")]
     pub from: Option<std::net::IpAddr>,
-    /// The client's wait per try, in seconds (what the VPN or firewall is set to).
-    #[arg(long, value_name = "S", default_value_t = 5)]
-    pub timeout: u64,
-    /// The client's number of tries (the first send included).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub retries: u32,
+    /// Compare with this client's defaults: duo (60 s), fortigate (5 s), paloalto (3 s × 3),
+    /// asa (10 s), opnsense (10 s × 3), ios (5 s × 4); --timeout and --retries change them.
+    #[arg(long, value_name = "CLIENT", value_parser = clap::builder::PossibleValuesParser::new(ClientModel::PRESET_IDS))]
+    pub client: Option<String>,
+    /// The client's wait per try, in seconds (what the VPN or firewall is set to; default 5).
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<u64>,
+    /// The client's number of tries, the first send included (default 3).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
     /// How long to keep listening for the proxy's answer, in seconds (after the client would
     /// have given up too, to learn when the answer came).
     #[arg(long, value_name = "S", default_value_t = 65)]
@@ -97,11 +101,7 @@ pub fn test_login(
     };
     let credentials =
         Credentials { user: args.user.clone(), password, factor: args.factor.clone().map(Zeroizing::new) };
-    let client = ClientModel {
-        name: "as given".to_owned(),
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        tries: args.retries.max(1),
-    };
+    let client = client_model(args);
     let listen = Duration::from_secs(args.listen.max(1));
     let started = std::time::SystemTime::now();
     let exchange = login::exchange::run_blocking(&target, &credentials, &client, listen);
@@ -111,7 +111,7 @@ pub fn test_login(
     let verdict = login::verdict(&exchange);
     match args.format {
         super::Format::Text => {
-            let _ = out.write_all(report_text(&target, &args.user, &exchange, &advice).as_bytes());
+            let _ = out.write_all(report_text(&target, &args.user, &client, &exchange, &advice).as_bytes());
             if !proxy_view.is_empty() {
                 let _ = writeln!(out, "\nThe proxy's log of this login:");
                 for request in &proxy_view {
@@ -145,6 +145,21 @@ pub fn test_login(
     })
 }
 
+/// The client to compare with: a preset, changed by --timeout and --retries, else 5 s × 3.
+fn client_model(args: &TestLoginArgs) -> ClientModel {
+    let preset = args.client.as_deref().and_then(ClientModel::preset);
+    let changed = args.timeout.is_some() || args.retries.is_some();
+    let base = preset.unwrap_or_else(|| ClientModel { name: String::new(), timeout: Duration::from_secs(5), tries: 3 });
+    let timeout = args.timeout.map_or(base.timeout, |s| Duration::from_secs(s.max(1)));
+    let tries = args.retries.map_or(base.tries, |n| n.max(1));
+    let name = match (base.name.is_empty(), changed) {
+        (true, _) => "as given".to_owned(),
+        (false, false) => base.name,
+        (false, true) => format!("{}, changed", base.name),
+    };
+    ClientModel { name, timeout, tries }
+}
+
 /// The test login of an `ldap_server_auto` section: a bind as the user (the factor appended
 /// after a comma), then the application's search.
 fn ldap_login(
@@ -176,7 +191,7 @@ fn ldap_login(
     let timeout = Duration::from_secs(args.listen.max(1));
     let (steps, verdict) = login::ldap::run_blocking(&target, &args.user, &field, timeout);
     drop(field);
-    let advice = login::ldap::advice(&steps, verdict, Duration::from_secs(args.timeout.max(1)));
+    let advice = login::ldap::advice(&steps, verdict, client_model(args).timeout);
     match args.format {
         super::Format::Text => {
             let _ = writeln!(
@@ -188,7 +203,8 @@ fn ldap_login(
             );
             for step in &steps {
                 let mark = if step.ok { "ok" } else { "failed" };
-                let _ = writeln!(out, "  {:<9} {mark:<6} {}: {}", duration(step.took), step.what, step.detail);
+                let _ =
+                    writeln!(out, "  {:<9} {mark:<6} {}: {}", report::duration_text(step.took), step.what, step.detail);
             }
             for line in &advice {
                 let _ = writeln!(out, "{line}");
@@ -217,7 +233,7 @@ fn ldap_login(
 
 /// The proxy's own log of the test: requests of `user` that began since the test started (two
 /// seconds of clock skew allowed), as `logs` prints them. Empty when the log folder cannot be read.
-fn proxy_view(
+pub(crate) fn proxy_view(
     doc: &Document,
     config: &std::path::Path,
     install: &std::path::Path,
@@ -263,64 +279,29 @@ fn answer_json(ending: &Ending) -> serde_json::Value {
     }
 }
 
-fn report_text(target: &login::RadiusTarget, user: &str, exchange: &login::Exchange, advice: &[String]) -> String {
+fn report_text(
+    target: &login::RadiusTarget,
+    user: &str,
+    client: &ClientModel,
+    exchange: &login::Exchange,
+    advice: &[String],
+) -> String {
     let mut text = format!(
-        "Test login to [{}] at {} from {} ({}), as {}\n",
+        "Test login to [{}] at {} from {} ({}), as {}; compared with {} ({} s × {})\n",
         target.section,
         target.listener,
         target.source,
         target.client_key,
-        crate::logfile::display_text(user.as_bytes())
+        crate::logfile::display_text(user.as_bytes()),
+        client.name,
+        client.timeout.as_secs(),
+        client.tries
     );
-    for step in &exchange.steps {
-        let what = match &step.step {
-            Step::Sent => "sent Access-Request (PAP, Message-Authenticator)".to_owned(),
-            Step::Retransmitted { attempt } => {
-                format!("no answer yet: sent again (try {attempt}), as the client would")
-            }
-            Step::ClientGaveUp => "the client would give up here; still listening".to_owned(),
-            Step::Challenged { message } => format!(
-                "Access-Challenge{}",
-                message
-                    .as_deref()
-                    .map(|m| format!(": \"{}\"", crate::logfile::display_text(m.as_bytes())))
-                    .unwrap_or_default()
-            ),
-            Step::ChallengeAnswered => "answered the challenge with the factor and its State".to_owned(),
-            Step::Answered { code } => code.clone(),
-            Step::NoAnswer => "no answer; stopped listening".to_owned(),
-        };
-        text.push_str(&format!("  +{:<9} {what}\n", duration(step.at)));
-    }
-    match &exchange.ending {
-        Ending::Answer(answer) => {
-            let mut parts = Vec::new();
-            if let Some(message) = &answer.reply_message {
-                parts.push(format!("Reply-Message \"{}\"", crate::logfile::display_text(message.as_bytes())));
-            }
-            for class in &answer.class {
-                parts.push(format!("Class {}", crate::logfile::display_text(class.as_bytes())));
-            }
-            if let Some(timeout) = answer.session_timeout {
-                parts.push(format!("Session-Timeout {timeout} s"));
-            }
-            if !parts.is_empty() {
-                text.push_str(&format!("  answer: {}\n", parts.join("; ")));
-            }
-        }
-        Ending::Failed(why) => text.push_str(&format!("  failed: {why}\n")),
-        Ending::NoAnswer => {}
+    for line in report::timeline(exchange).iter().chain(report::ending_text(&exchange.ending).as_ref()) {
+        text.push_str(&format!("  {line}\n"));
     }
     for line in advice {
         text.push_str(&format!("{line}\n"));
     }
     text
-}
-
-fn duration(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{:.1} s", d.as_secs_f64())
-    }
 }

@@ -95,6 +95,25 @@ fn a_late_answer_is_compared_with_the_clients_timeout_and_retries() {
 }
 
 #[test]
+fn a_named_clients_defaults_are_compared_and_can_be_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), &secret());
+    let args = ["--section", "radius_server_auto", "--user", "late", "--client", "paloalto", "--timeout", "2"];
+    let out = test_login(&config, "Passw0rd!", &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("compared with Palo Alto GlobalProtect defaults (3 s, 3 tries), changed (2 s × 3)"),
+        "{text}"
+    );
+    assert!(text.contains("retransmitted 1 time(s)") && text.contains("duplicate request"), "{text}");
+    let unknown =
+        test_login(&config, "Passw0rd!", &["--section", "radius_server_auto", "--user", "late", "--client", "netgear"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("fortigate"), "the known clients are listed");
+}
+
+#[test]
 fn a_challenge_is_answered_with_the_factor_and_its_state() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path(), &secret());
@@ -195,6 +214,14 @@ fn the_window_sends_a_test_login_and_shows_its_timeline_in_the_output_tab() {
     assert!(harness.query_all_by_label_contains("Passw0rd!").next().is_none(), "the password field is masked");
     harness.get_by_label("Send").click();
     harness.run();
+    wait_for_login(&mut harness);
+    for part in ["Test login as late to [radius_server_auto]", "Access-Accept", "The answer came after"] {
+        assert!(harness.query_all_by_label_contains(part).next().is_some(), "the Output tab shows {part:?}");
+    }
+    assert!(harness.query_all_by_label_contains("Passw0rd!").next().is_none(), "no password anywhere");
+}
+
+fn wait_for_login(harness: &mut egui_kittest::Harness<'_, authproxy_manager::app::AuthProxyApp>) {
     let started = std::time::Instant::now();
     while harness.state().login_running() {
         assert!(started.elapsed() < std::time::Duration::from_secs(30), "the test login never ended");
@@ -202,10 +229,106 @@ fn the_window_sends_a_test_login_and_shows_its_timeline_in_the_output_tab() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     harness.run();
-    for part in ["Test login as late to [radius_server_auto]", "Access-Accept", "The answer came after"] {
+}
+
+#[test]
+fn a_kept_test_login_shows_the_proxys_log_and_reruns_from_the_connectivity_tab() {
+    use authproxy_manager::schema::Platform;
+    use egui_kittest::kittest::Queryable as _;
+    let install = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(install.path().join("log")).unwrap();
+    let config = config(
+        &{
+            let conf = install.path().join("conf");
+            std::fs::create_dir_all(&conf).unwrap();
+            conf
+        },
+        &secret(),
+    );
+    // The proxy's log as it would be during the test: a request of alice's, written now.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as i64;
+    let mut log = crate::loggen::LogGen::new(5).at(now + 500_000, 60);
+    log.request(crate::loggen::Story::Accept, "alice", "127.0.0.1", 40001, 9);
+    std::fs::write(install.path().join("log/authproxy.log"), &log.text).unwrap();
+
+    let mut harness = crate::gui::harness(Some(&config), Platform::Linux, None);
+    harness.get_by_label("Test login").click();
+    harness.run();
+    harness.get_by_label("User name").type_text("alice");
+    harness.get_by_label("Password").click();
+    harness.run();
+    harness.get_by_label("Password").type_text("Passw0rd!");
+    harness.get_by_label_contains("Keep this test for [radius_server_auto]").click();
+    harness.run();
+    harness.get_by_label("Send").click();
+    harness.run();
+    wait_for_login(&mut harness);
+    for part in ["Access-Accept", "The proxy's log of this login:", "timeline: received"] {
         assert!(harness.query_all_by_label_contains(part).next().is_some(), "the Output tab shows {part:?}");
     }
+    let saved = &harness.state().settings().saved_logins;
+    assert_eq!(saved.len(), 1);
+    assert_eq!((saved[0].section.as_str(), saved[0].user.as_str()), ("radius_server_auto", "alice"));
+    assert_eq!(saved[0].config, config);
+    let kept = serde_json::to_string(harness.state().settings()).unwrap();
+    assert!(!kept.contains("Passw0rd!"), "the password is never kept: {kept}");
+
+    harness.get_by_label("Connectivity").click();
+    harness.run();
+    assert!(harness.query_by_label("Saved test logins").is_some());
+    assert!(harness.query_by_label("[radius_server_auto] as alice").is_some());
+    assert!(harness.query_all_by_label_contains("Access-Accept after").next().is_some(), "the last run's outcome");
+    harness.get_by_label("Run…").click();
+    harness.run();
+    assert_eq!(harness.get_by_label("User name").value().as_deref(), Some("alice"), "filled in from the saved test");
+    harness.get_by_label("Password").type_text("Passw0rd!");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(harness.state().login_running(), "Enter in the password field sends the test");
+    wait_for_login(&mut harness);
+    harness.get_by_label("Output").click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label_contains("Test login as alice to [radius_server_auto]").count(), 2);
     assert!(harness.query_all_by_label_contains("Passw0rd!").next().is_none(), "no password anywhere");
+
+    harness.get_by_label("Connectivity").click();
+    harness.run();
+    harness.get_by_label("Forget").click();
+    harness.run();
+    assert!(harness.state().settings().saved_logins.is_empty());
+    assert!(harness.query_by_label("Saved test logins").is_none());
+}
+
+#[test]
+fn a_client_preset_of_the_users_own_is_kept_and_offered_again() {
+    use authproxy_manager::schema::Platform;
+    use egui_kittest::kittest::Queryable as _;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), "unused-secret");
+    let mut harness = crate::gui::harness(Some(&config), Platform::Linux, None);
+    harness.get_by_label("Test login").click();
+    harness.run();
+    harness.get_by_label("Compare with").click();
+    harness.run();
+    harness.get_by_label("Palo Alto GlobalProtect defaults (3 s, 3 tries)").click();
+    harness.run();
+    harness.get_by_label("Keep as preset").click();
+    harness.run();
+    harness.get_by_label("Keep as preset").type_text("our GlobalProtect");
+    harness.run();
+    harness.get_by_label("Keep").click();
+    harness.run();
+    let own = &harness.state().settings().client_presets;
+    assert_eq!(own.len(), 1);
+    assert_eq!((own[0].name.as_str(), own[0].timeout_secs, own[0].tries), ("our GlobalProtect", 3, 3));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    harness.get_by_label("Test login").click();
+    harness.run();
+    harness.get_by_label("Compare with").click();
+    harness.run();
+    assert!(harness.query_by_label("our GlobalProtect").is_some(), "offered among the presets");
 }
 
 #[test]
@@ -233,4 +356,50 @@ fn an_ldap_listener_gets_a_bind_as_the_user_and_the_applications_search() {
     let wrong = test_login(&path, "Not-The-Password-9", &args);
     assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
     assert!(stdout(&wrong).contains("result 49"), "{}", stdout(&wrong));
+}
+
+#[test]
+fn a_listener_behind_a_blackhole_times_out_like_the_client_would() {
+    // The listener address is inside a network namespace whose replies are blackholed: the
+    // packets leave, nothing ever comes back, not even a port-unreachable.
+    let listener = super::servers::blackholed_address();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(
+        &path,
+        format!(
+            "[radius_server_auto]\nikey=DIXXXXXXXXXXXXXXXXXX\nskey=YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYY\n\
+             api_host=api-x.duosecurity.com\ninterface={listener}\nport=1812\nradius_ip_1=10.231.77.1\n\
+             radius_secret_1=Blackhole-Secret-1\n"
+        ),
+    )
+    .unwrap();
+    let args = [
+        "--section",
+        "radius_server_auto",
+        "--user",
+        "alice",
+        "--from",
+        "10.231.77.1",
+        "--timeout",
+        "1",
+        "--retries",
+        "3",
+        "--listen",
+        "4",
+    ];
+    let started = std::time::Instant::now();
+    let out = test_login(&path, "Blackhole-Pw-7", &args);
+    assert_eq!(out.status.code(), Some(3), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4), "it listened for the whole --listen time");
+    let text = stdout(&out);
+    let tries = text.matches("sent again (try").count();
+    assert_eq!(tries, 2, "three tries: the first send and two retransmissions at 1 s and 2 s: {text}");
+    assert!(text.contains("the client would give up here") && text.contains("no answer; stopped listening"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "No answer. Is the proxy running, with [radius_server_auto] listening on {listener}:1812?"
+        )),
+        "{text}"
+    );
 }

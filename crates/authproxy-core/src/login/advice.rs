@@ -1,10 +1,9 @@
 //! What a test login's timing and answer mean for the real client: would it have given up or
 //! retransmitted, is Message-Authenticator where Blast-RADIUS hardening wants it, and what to do.
 
-use std::time::Duration;
-
 use super::exchange::{ClientModel, Ending, Exchange, Step};
 use super::radius::{MessageAuthenticator, ACCESS_ACCEPT, ACCESS_CHALLENGE, ACCESS_REJECT};
+use super::report::duration_text as seconds;
 use super::target::RadiusTarget;
 
 /// How the test ended, for the exit status.
@@ -29,14 +28,6 @@ pub fn verdict(exchange: &Exchange) -> Verdict {
         Ending::Answer(_) => Verdict::Rejected,
         Ending::NoAnswer => Verdict::NoAnswer,
         Ending::Failed(_) => Verdict::Failed,
-    }
-}
-
-fn seconds(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{:.1} s", d.as_secs_f64())
     }
 }
 
@@ -125,6 +116,8 @@ pub fn advice(target: &RadiusTarget, exchange: &Exchange, client: &ClientModel) 
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::login::exchange::TimedStep;
     use crate::login::radius::Answer;

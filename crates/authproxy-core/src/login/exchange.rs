@@ -32,19 +32,35 @@ impl ClientModel {
     }
 
     /// Common clients' defaults, to compare with (the window offers them; each can be edited).
+    /// Sources: Duo's RADIUS guides (60 s); FortiOS `config user radius` `timeout` 5 s under
+    /// `remoteauthtimeout` 5 s; PAN-OS RADIUS server profile Timeout 3 s, Retries 3; OPNsense's
+    /// fixed 10 s and 3 tries (opnsense/core#10270); Cisco ASA `aaa-server` host `timeout` 10 s;
+    /// Cisco IOS and most switches `radius-server timeout` 5 s, `retransmit` 3.
     #[must_use]
     pub fn presets() -> Vec<ClientModel> {
+        Self::PRESET_IDS.iter().filter_map(|id| Self::preset(id)).collect()
+    }
+
+    /// The short names of [`ClientModel::presets`], in the same order, for the command line.
+    pub const PRESET_IDS: [&'static str; 6] = ["duo", "fortigate", "paloalto", "asa", "opnsense", "ios"];
+
+    /// The preset with this short name.
+    #[must_use]
+    pub fn preset(id: &str) -> Option<ClientModel> {
         let model = |name: &str, seconds: u64, tries: u32| ClientModel {
             name: name.to_owned(),
             timeout: Duration::from_secs(seconds),
             tries,
         };
-        vec![
-            model("Duo's advice for push (60 s, 1 try)", 60, 1),
-            model("a 5-second client (5 s, 3 tries)", 5, 3),
-            model("OPNsense (10 s, 3 tries, fixed)", 10, 3),
-            model("a 3-second client (3 s, 3 tries)", 3, 3),
-        ]
+        Some(match id {
+            "duo" => model("Duo's advice for push (60 s, 1 try)", 60, 1),
+            "fortigate" => model("FortiGate defaults (5 s, gives up at 5 s)", 5, 1),
+            "paloalto" => model("Palo Alto GlobalProtect defaults (3 s, 3 tries)", 3, 3),
+            "asa" => model("Cisco ASA defaults (10 s)", 10, 1),
+            "opnsense" => model("OPNsense (10 s, 3 tries, fixed)", 10, 3),
+            "ios" => model("Cisco IOS and most switches (5 s, 4 tries)", 5, 4),
+            _ => return None,
+        })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod advice;
 pub mod exchange;
 pub mod ldap;
 pub mod radius;
+pub mod report;
 pub mod target;
 
 pub use advice::{advice, verdict, Verdict};
