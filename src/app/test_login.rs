@@ -33,6 +33,9 @@ pub struct TestLoginForm {
     pub keep: bool,
     /// Which field takes the keyboard when the dialog opens.
     focus: Option<Field>,
+    /// The password and factor fields, whose edit state (with its undo copies of the text) is
+    /// dropped when the dialog closes.
+    secret_fields: Vec<egui::Id>,
     error: Option<String>,
 }
 
@@ -119,6 +122,7 @@ impl TestLoginForm {
             preset_name: String::new(),
             keep: false,
             focus: Some(Field::User),
+            secret_fields: Vec::new(),
             error: None,
         }
     }
@@ -139,8 +143,7 @@ impl TestLoginForm {
         form
     }
 
-    /// The section and the user's fields; true when Enter was pressed in the user name or the
-    /// password.
+    /// The section and the user's fields; true when Enter was pressed in one of the text fields.
     fn fields(&mut self, ui: &mut egui::Ui) -> bool {
         egui::Grid::new("test-login-fields")
             .num_columns(2)
@@ -177,6 +180,7 @@ impl TestLoginForm {
                     )
                     .labelled_by(label.id);
                 ui.end_row();
+                self.secret_fields = vec![password.id, factor.id];
                 let entered = user.lost_focus() || password.lost_focus() || factor.lost_focus();
                 entered && ui.input(|i| i.key_pressed(egui::Key::Enter))
             })
@@ -203,7 +207,8 @@ impl TestLoginForm {
                 let before = (self.client.timeout_secs, self.client.tries);
                 ui.add(egui::DragValue::new(&mut self.client.timeout_secs).range(1..=120).suffix(" s"));
                 ui.label("×");
-                ui.add(egui::DragValue::new(&mut self.client.tries).range(1..=10).suffix(" tries"));
+                let tries = if self.client.tries == 1 { " try" } else { " tries" };
+                ui.add(egui::DragValue::new(&mut self.client.tries).range(1..=10).suffix(tries));
                 if before != (self.client.timeout_secs, self.client.tries)
                     && self.presets.iter().any(|p| p.name == self.client.name)
                 {
@@ -276,7 +281,7 @@ impl TestLoginForm {
         if let Some(preset) = kept_preset {
             return FormAnswer::KeepPreset(preset);
         }
-        match (shown.should_close(), shown.inner) {
+        let answer = match (shown.should_close(), shown.inner) {
             (true, _) | (_, Some(false)) => FormAnswer::Cancelled,
             (false, Some(true)) if self.user.trim().is_empty() => {
                 self.error = Some("Type the user name to log in as.".to_owned());
@@ -284,7 +289,15 @@ impl TestLoginForm {
             }
             (false, Some(true)) => self.send(),
             _ => FormAnswer::Open,
+        };
+        if matches!(answer, FormAnswer::Cancelled | FormAnswer::Send(..)) {
+            ctx.data_mut(|data| {
+                for id in &self.secret_fields {
+                    data.remove::<egui::text_edit::TextEditState>(*id);
+                }
+            });
         }
+        answer
     }
 
     fn send(&mut self) -> FormAnswer {

@@ -356,6 +356,23 @@ fn an_ldap_listener_gets_a_bind_as_the_user_and_the_applications_search() {
     let wrong = test_login(&path, "Not-The-Password-9", &args);
     assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
     assert!(stdout(&wrong).contains("result 49"), "{}", stdout(&wrong));
+
+    // The same in the window.
+    use egui_kittest::kittest::Queryable as _;
+    let mut harness = crate::gui::harness(Some(&path), authproxy_manager::schema::Platform::Linux, None);
+    harness.get_by_label("Test login").click();
+    harness.run();
+    harness.get_by_label("User name").type_text(&user);
+    harness.get_by_label("Password").click();
+    harness.run();
+    harness.get_by_label("Password").type_text(slapd.get("TEST_SLAPD_PASSWORD"));
+    harness.get_by_label("Send").click();
+    harness.run();
+    wait_for_login(&mut harness);
+    for part in ["Test login as uid=", "simple bind on ldap://127.0.0.1:", "simple bind on ldaps://127.0.0.1:"] {
+        assert!(harness.query_all_by_label_contains(part).next().is_some(), "the Output tab shows {part:?}");
+    }
+    assert!(harness.query_all_by_label_contains(slapd.get("TEST_SLAPD_PASSWORD")).next().is_none());
 }
 
 #[test]
