@@ -30,6 +30,7 @@ pub struct TestLoginArgs {
     #[arg(long)]
     pub factor: Option<String>,
     /// Send from this address (it must be this machine's, and listed in the section's radius_ip_N).
+    /// Default: the listener's address, else another address of this machine that a radius_ip_N lists.
     #[arg(long, value_name = "IP")]
     pub from: Option<std::net::IpAddr>,
     /// Compare with this client's defaults: duo (60 s), fortigate (5 s), paloalto (3 s × 3),

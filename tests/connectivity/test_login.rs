@@ -135,6 +135,28 @@ fn a_challenge_is_answered_with_the_factor_and_its_state() {
 }
 
 #[test]
+fn another_address_of_this_machine_that_a_radius_ip_lists_is_sent_from() {
+    let server = freeradius();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(
+        &path,
+        format!(
+            "[radius_server_auto]\nikey=DIXXXXXXXXXXXXXXXXXX\nskey=YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYY\n\
+             api_host=api-x.duosecurity.com\nport={}\nradius_ip_1=127.0.0.2\nradius_secret_1={}\n",
+            server.get("TEST_RADIUS_PORT"),
+            secret()
+        ),
+    )
+    .unwrap();
+    let out = test_login(&path, "Passw0rd!", &["--section", "radius_server_auto", "--user", "alice"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    let expected = format!("at 127.0.0.2:{} from 127.0.0.2 (radius_ip_1)", server.get("TEST_RADIUS_PORT"));
+    assert!(text.contains(&expected), "{text}");
+}
+
+#[test]
 fn a_secret_mismatch_gets_no_answer_and_exit_three() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path(), "not-the-servers-secret");

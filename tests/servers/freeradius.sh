@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# A FreeRADIUS server on 127.0.0.1 standing in for the proxy's RADIUS listener in the test-login
+# A FreeRADIUS server on 127.0.0.1 and 127.0.0.2 standing in for the proxy's RADIUS listener in the test-login
 # tests. Its users:
 #   alice       password Passw0rd!   Access-Accept with Reply-Message "Welcome alice" and Class vpn-users
 #   late        password Passw0rd!   Access-Accept after 3 s (a push being approved)
 #   challenged  any password         Access-Challenge with State and "Enter the code from your phone";
 #                                    the answer 123456 is accepted, anything else rejected
 #   anyone else, or a wrong password: Access-Reject
-# The client 127.0.0.1 shares the secret in TEST_RADIUS_SECRET; a packet signed with another
+# Clients in 127.0.0.0/8 share the secret in TEST_RADIUS_SECRET; a packet signed with another
 # secret fails its Message-Authenticator and is dropped without an answer.
 #
 #   bash tests/servers/freeradius.sh [start]   start it, or reuse a running one; prints export KEY='value' lines
@@ -76,7 +76,7 @@ security {
   status_server = yes
 }
 client loopback {
-  ipaddr = 127.0.0.1
+  ipaddr = 127.0.0.0/8
   secret = $SECRET
 }
 thread pool {
@@ -113,6 +113,11 @@ server default {
   listen {
     type = auth
     ipaddr = 127.0.0.1
+    port = $port
+  }
+  listen {
+    type = auth
+    ipaddr = 127.0.0.2
     port = $port
   }
   authorize {

@@ -55,7 +55,8 @@ pub enum TargetProblem {
     },
     /// `ldap_server_auto`: an LDAP listener (see [`super::ldap`]).
     Ldap(String),
-    /// No `radius_ip_N` lets the source address in: the proxy would drop the packet.
+    /// No `radius_ip_N` lets the source address in (nor, without `--from`, any other address of
+    /// this machine): the proxy would drop the packet.
     UnknownClient {
         /// The section.
         section: String,
@@ -108,8 +109,10 @@ impl std::fmt::Display for TargetProblem {
     }
 }
 
-/// The RADIUS listener of `section` in `doc`, sent to from `from` (default: loopback, or the
-/// listener's own address when it listens on one).
+/// The RADIUS listener of `section` in `doc`, sent to from `from`. Without `from`, the request
+/// comes from the listener's own address (loopback when it listens on all), else from another
+/// address of this machine that a `radius_ip_N` lists; a proxy listening on all addresses is then
+/// sent to on that address.
 ///
 /// # Errors
 /// What stops the test, with what to do.
@@ -147,34 +150,80 @@ pub fn radius_target(
             detail: format!("'{text}' is not a port number"),
         })?,
     };
+    let listens_on_all = matches!(value("interface"), None | Some("" | "0.0.0.0"));
     let interface = match value("interface") {
-        None | Some("") | Some("0.0.0.0") => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        None | Some("" | "0.0.0.0") => IpAddr::V4(Ipv4Addr::LOCALHOST),
         Some(text) => text.parse::<IpAddr>().map_err(|_| TargetProblem::BadValue {
             key: "interface".into(),
             detail: format!("'{text}' is not an IP address"),
         })?,
     };
-    let source = from.unwrap_or(interface);
     let clients = numbered(found, "radius_ip_");
-    let Some((key, n)) = clients
-        .iter()
-        .find(|(_, n)| found.value(&format!("radius_ip_{n}")).is_some_and(|v| allows(v, source)))
-        .cloned()
-    else {
-        let lines = clients.iter().filter_map(|(key, _)| found.get(key).map(|e| (key.clone(), e.key_range))).collect();
-        return Err(TargetProblem::UnknownClient { section: found.name.to_string(), source, lines });
+    let client_value = |n: u32| found.value(&format!("radius_ip_{n}")).unwrap_or_default();
+    let default_source = from.unwrap_or(interface);
+    let listed = clients.iter().find(|(_, n)| allows(client_value(*n), default_source));
+    // Without --from, another address of this machine that a radius_ip_N lists will do, as a
+    // device on that network would send from it.
+    let found_client = match listed {
+        Some((key, n)) => Some((key.clone(), *n, default_source)),
+        None if from.is_none() => {
+            clients.iter().find_map(|(key, n)| local_address_in(client_value(*n)).map(|local| (key.clone(), *n, local)))
+        }
+        None => None,
     };
+    let Some((key, n, source)) = found_client else {
+        let lines = clients.iter().filter_map(|(key, _)| found.get(key).map(|e| (key.clone(), e.key_range))).collect();
+        return Err(TargetProblem::UnknownClient { section: found.name.to_string(), source: default_source, lines });
+    };
+    let listener_address = if listens_on_all && from.is_none() { source } else { interface };
     let secret = secret_for(found, n, protector)?;
     let force = value("force_message_authenticator").and_then(crate::validate::checker_bool).unwrap_or(false);
     Ok(RadiusTarget {
         section: found.name.to_string(),
-        listener: SocketAddr::new(interface, port),
+        listener: SocketAddr::new(listener_address, port),
         source,
         client_key: key,
         secret,
         factor_style,
         force_message_authenticator: force,
     })
+}
+
+/// An address of this machine that `value` (a `radius_ip_N`: an address, a network or a range)
+/// allows: the address itself when this machine has it, else the address this machine reaches
+/// that network from. Nothing is sent to find it.
+fn local_address_in(value: &str) -> Option<IpAddr> {
+    let value = value.trim();
+    let firsts = if let Some((low, _)) = value.split_once('-') {
+        vec![low.trim().parse::<IpAddr>().ok()?]
+    } else if let Some((network, _)) = value.split_once('/') {
+        // The first host of the network, else (a /32) the address itself.
+        let network = network.trim().parse::<IpAddr>().ok()?;
+        let first_host = match network {
+            IpAddr::V4(v4) => IpAddr::V4(Ipv4Addr::from(u32::from(v4).saturating_add(1))),
+            IpAddr::V6(v6) => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6).saturating_add(1))),
+        };
+        vec![first_host, network]
+    } else {
+        vec![value.parse::<IpAddr>().ok()?]
+    };
+    firsts.into_iter().find_map(|first| {
+        let candidate = if is_local(first) { first } else { outgoing_address(first)? };
+        (allows(value, candidate) && is_local(candidate)).then_some(candidate)
+    })
+}
+
+/// Whether this machine has `address` (a socket can be bound to it).
+fn is_local(address: IpAddr) -> bool {
+    !address.is_unspecified() && std::net::UdpSocket::bind(SocketAddr::new(address, 0)).is_ok()
+}
+
+/// The address this machine sends from to reach `to` (a UDP connect sends nothing).
+fn outgoing_address(to: IpAddr) -> Option<IpAddr> {
+    let any: IpAddr = if to.is_ipv4() { Ipv4Addr::UNSPECIFIED.into() } else { std::net::Ipv6Addr::UNSPECIFIED.into() };
+    let socket = std::net::UdpSocket::bind(SocketAddr::new(any, 0)).ok()?;
+    socket.connect(SocketAddr::new(to, 9)).ok()?;
+    socket.local_addr().ok().map(|a| a.ip()).filter(|ip| !ip.is_unspecified())
 }
 
 /// `radius_ip_N` keys in order of N.
@@ -233,6 +282,27 @@ mod tests {
         assert!(a("10.0.0.0/8", "10.1.2.3") && !a("10.0.0.0/8", "11.0.0.1"));
         assert!(a("10.0.0.5-10.0.0.9", "10.0.0.7") && !a("10.0.0.5-10.0.0.9", "10.0.0.10"));
         assert!(!a("not an address", "127.0.0.1"));
+    }
+
+    #[test]
+    fn without_from_another_address_of_this_machine_that_is_listed_is_used() {
+        let doc = Document::parse("[radius_server_auto]\nikey=x\nradius_ip_1=127.0.0.2\nradius_secret_1=s\n");
+        let target = radius_target(&doc, "radius_server_auto", None, &Marker).unwrap();
+        assert_eq!(target.source, "127.0.0.2".parse::<IpAddr>().unwrap());
+        assert_eq!(target.listener, "127.0.0.2:1812".parse().unwrap(), "a proxy on all addresses is sent to there");
+        let network = Document::parse(
+            "[radius_server_auto]\nikey=x\ninterface=127.0.0.9\nradius_ip_1=127.0.0.0/29\nradius_secret_1=s\n",
+        );
+        let target = radius_target(&network, "radius_server_auto", None, &Marker).unwrap();
+        assert_eq!(target.source, "127.0.0.1".parse::<IpAddr>().unwrap());
+        assert_eq!(target.listener, "127.0.0.9:1812".parse().unwrap(), "the proxy's own interface");
+        let elsewhere = Document::parse(
+            "[radius_server_auto]\nikey=x\nradius_ip_1=192.0.2.55\nradius_ip_2=198.51.100.0/24\nradius_secret_1=s\n",
+        );
+        let problem = radius_target(&elsewhere, "radius_server_auto", None, &Marker).unwrap_err();
+        assert!(matches!(problem, TargetProblem::UnknownClient { ref lines, .. } if lines.len() == 2), "{problem}");
+        let given = radius_target(&doc, "radius_server_auto", Some("127.0.0.3".parse().unwrap()), &Marker);
+        assert!(matches!(given, Err(TargetProblem::UnknownClient { .. })), "--from is taken as given");
     }
 
     #[test]
