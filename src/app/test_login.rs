@@ -212,7 +212,7 @@ impl TestLoginForm {
                 if before != (self.client.timeout_secs, self.client.tries)
                     && self.presets.iter().any(|p| p.name == self.client.name)
                 {
-                    self.client.name = "as set here".to_owned();
+                    self.client.name = "the client as set here".to_owned();
                 }
             });
             ui.end_row();

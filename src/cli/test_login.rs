@@ -154,7 +154,8 @@ fn client_model(args: &TestLoginArgs) -> ClientModel {
     let timeout = args.timeout.map_or(base.timeout, |s| Duration::from_secs(s.max(1)));
     let tries = args.retries.map_or(base.tries, |n| n.max(1));
     let name = match (base.name.is_empty(), changed) {
-        (true, _) => "as given".to_owned(),
+        (true, false) => "a typical client".to_owned(),
+        (true, true) => "the client given".to_owned(),
         (false, false) => base.name,
         (false, true) => format!("{}, changed", base.name),
     };

@@ -16,7 +16,7 @@ use super::target::{FactorStyle, RadiusTarget};
 /// A RADIUS client's patience: how long it waits for each try, and how many tries it makes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ClientModel {
-    /// What it is (a device, or "as given").
+    /// What it is (a device's defaults, or the client given).
     pub name: String,
     /// Its wait per try.
     pub timeout: Duration,
@@ -142,7 +142,6 @@ pub struct Credentials {
 
 /// Sends the test login to `target` as `client` would, listening at most `listen` in all.
 pub async fn run(target: &RadiusTarget, credentials: &Credentials, client: &ClientModel, listen: Duration) -> Exchange {
-    let started = Instant::now();
     let mut steps = Vec::new();
     let failed =
         |steps: Vec<TimedStep>, why: String| Exchange { steps, ending: Ending::Failed(why), answered_after: None };
@@ -159,6 +158,8 @@ pub async fn run(target: &RadiusTarget, credentials: &Credentials, client: &Clie
     if let Err(e) = socket.connect(target.listener).await {
         return failed(steps, format!("cannot reach {}: {e}", target.listener));
     }
+    // The timeline starts at the first send, not at the socket's setup.
+    let started = Instant::now();
     let field = match target.factor_style {
         FactorStyle::Appended => match &credentials.factor {
             Some(factor) => Zeroizing::new(format!("{},{}", credentials.password.as_str(), factor.as_str())),
