@@ -77,3 +77,9 @@ mod connectivity;
 /// Real DPAPI and the real binary on Windows (under Wine in CI).
 #[cfg(windows)]
 mod windows;
+
+/// The outline panel: sections listed, jumped to, added, renamed and deleted.
+mod outline;
+
+/// New from a template: each starter offered, opened, and clean once filled.
+mod templates;

@@ -24,6 +24,7 @@ impl AuthProxyApp {
     /// Runs a command as if its button was pressed.
     pub fn run(&mut self, command: Command, ctx: &egui::Context) {
         match command {
+            Command::New => self.overlay = Some(Overlay::NewFromTemplate(super::templates::TemplatePicker::default())),
             Command::Open => self.open(),
             Command::OpenPath if self.buffer.is_modified() => {
                 self.question = Some(Question::Unsaved(AfterSave::OpenPath));
@@ -526,6 +527,71 @@ impl AuthProxyApp {
         }
     }
 
+    /// Jumps to, adds, renames or deletes a section, as the outline asked. Each change is one
+    /// undo step.
+    pub(super) fn outline_action(&mut self, action: super::outline::OutlineAction) {
+        use super::outline::OutlineAction;
+        let analysis = self.buffer.analysis(self.platform);
+        let doc = &analysis.doc;
+        let name_of = |index: usize| doc.sections.get(index).map(|s| s.name.to_string()).unwrap_or_default();
+        let (edits, caret, message) = match action {
+            OutlineAction::Jump(index) => {
+                if let Some(section) = doc.sections.get(index) {
+                    self.jump(section.header_range);
+                }
+                return;
+            }
+            OutlineAction::Add(ty) => match doc.add_section(ty) {
+                Ok((name, edit, caret)) => (vec![edit], Some(caret), format!("Added [{name}]; fill in its keys.")),
+                Err(e) => (Vec::new(), None, e.to_string()),
+            },
+            OutlineAction::Rename(index, new_name) => match doc.rename_section(index, &new_name) {
+                Ok((edits, references)) => {
+                    let also = references_text(&references);
+                    let message = format!("Renamed [{}] to [{}]{also}.", name_of(index), new_name.trim());
+                    let caret = doc.sections.get(index).map(|s| s.name_range.start);
+                    (edits, caret, message)
+                }
+                Err(e) => (Vec::new(), None, format!("Not renamed: {e}")),
+            },
+            OutlineAction::Delete(index) => match doc.delete_section(index) {
+                Ok((edit, dangling)) => {
+                    let left = if dangling.is_empty() {
+                        String::new()
+                    } else {
+                        let named: Vec<String> = dangling
+                            .iter()
+                            .map(|r| format!("[{}] {} (line {})", r.section, r.key, r.line + 1))
+                            .collect();
+                        let verb = if named.len() == 1 { "still names it" } else { "still name it" };
+                        format!("; {} {verb}: point it at another section", named.join(", "))
+                    };
+                    let caret = edit.range.start;
+                    (
+                        vec![edit],
+                        Some(caret),
+                        format!("Deleted [{}]{left}. Undo (Ctrl+Z) brings it back.", name_of(index)),
+                    )
+                }
+                Err(e) => (Vec::new(), None, e.to_string()),
+            },
+        };
+        if edits.is_empty() {
+            self.status.set(message);
+            return;
+        }
+        match apply(&self.buffer.text, &edits) {
+            Ok(text) => {
+                self.buffer.replace_all(text);
+                if let Some(caret) = caret {
+                    self.editor.move_caret(caret.min(self.buffer.text.len()));
+                }
+                self.status.set_lasting(message);
+            }
+            Err(e) => self.output.message("Outline", Some(Severity::Error), e.to_string()),
+        }
+    }
+
     /// Opens the Test login dialog filled in from a saved test, or forgets one.
     fn saved_login(&mut self, action: super::saved_logins::SavedLoginAction) {
         use super::saved_logins::SavedLoginAction;
@@ -654,7 +720,38 @@ impl AuthProxyApp {
             AfterSave::Open => self.open_dialog(),
             AfterSave::OpenPath => self.ask_for_path(super::modals::Purpose::Open, None),
             AfterSave::OpenFile(path) => self.load(&path),
+            AfterSave::NewFrom(index) => self.new_from_template(index),
         }
+    }
+
+    /// Starts an untitled document from template `index`, asking first about unsaved changes.
+    pub(super) fn new_from_template_asked(&mut self, index: usize) {
+        if self.buffer.is_modified() {
+            self.question = Some(Question::Unsaved(AfterSave::NewFrom(index)));
+        } else {
+            self.new_from_template(index);
+        }
+    }
+
+    fn new_from_template(&mut self, index: usize) {
+        let Some(template) = super::templates::TEMPLATES.get(index) else { return };
+        self.buffer = super::Buffer::untitled(template.text);
+        self.output.forget_text();
+        self.problems.forget();
+        self.service.set_file(None);
+        self.editor.reset();
+        self.find_matches = super::MatchCache::default();
+        self.platform_evidence = None;
+        self.disk_change = None;
+        self.disk = None;
+        let analysis = self.buffer.analysis(self.platform);
+        if let Some(blank) = super::templates::first_blank(&analysis.doc) {
+            self.editor.move_caret(blank);
+        }
+        self.status.set_lasting(format!(
+            "New from \"{}\": fill in the blank values, then Save As (Ctrl+Shift+S).",
+            template.title
+        ));
     }
 }
 
@@ -666,4 +763,13 @@ fn end_of_first_line(insert: &str) -> usize {
 
 fn files_default() -> Option<std::path::PathBuf> {
     super::files::default_config_paths().into_iter().next()
+}
+
+/// "; also in [main] client, [radius_server_auto] client" for the values a rename changed.
+fn references_text(references: &[crate::config::sections::Reference]) -> String {
+    if references.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = references.iter().map(|r| format!("[{}] {}", r.section, r.key)).collect();
+    format!(", and {} with it", named.join(", "))
 }

@@ -21,8 +21,10 @@ impl AuthProxyApp {
         let mut clicked = None;
         let mut recent = None;
         ui.horizontal_wrapped(|ui| {
-            if ui.button(Command::Open.label()).on_hover_text(Command::Open.hint(&ctx)).clicked() {
-                clicked = Some(Command::Open);
+            for command in [Command::New, Command::Open] {
+                if ui.button(command.label()).on_hover_text(command.hint(&ctx)).clicked() {
+                    clicked = Some(command);
+                }
             }
             ui.menu_button("Recent", |ui| {
                 if self.settings.settings.recent.is_empty() {
@@ -77,6 +79,10 @@ impl AuthProxyApp {
                     }
                 }
                 ui.separator();
+                let mut outline = !self.settings.settings.hide_outline;
+                if ui.checkbox(&mut outline, "Outline").changed() {
+                    self.settings.settings.hide_outline = !outline;
+                }
                 let mut all = self.editor.reveal_secrets;
                 if ui.checkbox(&mut all, Command::ToggleSecrets.hint(&ctx)).changed() {
                     clicked = Some(Command::ToggleSecrets);

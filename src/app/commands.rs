@@ -6,6 +6,8 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 /// A user action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
+    /// Start a new document from a template.
+    New,
     /// Open a file.
     Open,
     /// Open a file by typing its path (no file dialog).
@@ -60,7 +62,8 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the shortcuts list shows them.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
+        Self::New,
         Self::Open,
         Self::OpenPath,
         Self::Save,
@@ -92,6 +95,7 @@ impl Command {
     #[must_use]
     pub fn label(self) -> &'static str {
         match self {
+            Self::New => "New…",
             Self::Open => "Open",
             Self::OpenPath => "Open by path…",
             Self::Save => "Save",
@@ -136,6 +140,7 @@ impl Command {
             KeyboardShortcut::new(Modifiers::SHIFT, key)
         }
         match self {
+            Self::New => const { &[ctrl(Key::N)] },
             Self::Open => const { &[ctrl(Key::O)] },
             Self::OpenPath => const { &[ctrl_shift(Key::O)] },
             Self::Save => const { &[ctrl(Key::S)] },
@@ -164,7 +169,7 @@ impl Command {
 
     /// Commands in the order their shortcuts are checked: those with Shift or Alt first,
     /// because a plain shortcut also matches a press with extra Shift or Alt.
-    pub const KEYBOARD_ORDER: [Self; 23] = [
+    pub const KEYBOARD_ORDER: [Self; 24] = [
         Self::SaveAs,
         Self::OpenPath,
         Self::Redo,
@@ -175,6 +180,7 @@ impl Command {
         Self::CopyReport,
         Self::FindPrevious,
         Self::PreviousProblem,
+        Self::New,
         Self::Open,
         Self::Save,
         Self::Validate,

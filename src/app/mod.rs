@@ -24,6 +24,7 @@ pub mod layout;
 pub mod log_explorer;
 pub mod login_job;
 mod modals;
+pub mod outline;
 pub mod output;
 pub mod prefetch;
 pub mod problems;
@@ -35,6 +36,7 @@ pub mod service_ui;
 pub mod settings;
 pub mod status;
 pub mod target;
+pub mod templates;
 pub mod test_login;
 pub mod theme;
 
@@ -84,6 +86,8 @@ pub enum AfterSave {
     OpenPath,
     /// Open this file.
     OpenFile(PathBuf),
+    /// Start a new document from this template (an index into `templates::TEMPLATES`).
+    NewFrom(usize),
 }
 
 /// A prompt or view over the window, at most one at a time.
@@ -100,6 +104,8 @@ pub enum Overlay {
     InstallFolder(String),
     /// A login sent to the proxy's own listener.
     TestLogin(Box<test_login::TestLoginForm>),
+    /// New from a template.
+    NewFromTemplate(templates::TemplatePicker),
 }
 
 /// Makes the service control of the proxy installed in a folder (`None`: the standard one),
@@ -196,6 +202,8 @@ pub struct AuthProxyApp {
     overlay: Option<Overlay>,
     /// A test login on its helper thread.
     login_job: Option<login_job::LoginJob>,
+    /// The sections panel.
+    outline: outline::Outline,
     /// This session's test logins, for the saved tests' rows.
     login_outcomes: Vec<login_job::LoginOutcome>,
     status: StatusNote,
@@ -256,6 +264,7 @@ impl AuthProxyApp {
             question: None,
             overlay: None,
             login_job: None,
+            outline: outline::Outline::default(),
             login_outcomes: Vec::new(),
             status: StatusNote::default(),
             settings,
@@ -450,6 +459,20 @@ impl AuthProxyApp {
         // analysis the panel showed.
         if let Some(action) = action {
             self.panel_action(action, ui.ctx());
+        }
+        if !self.settings.settings.hide_outline {
+            let analysis = self.buffer.analysis(self.platform);
+            let caret_line = analysis.doc.line_index.line_of(self.editor.caret.min(self.buffer.text.len()));
+            let current = analysis.doc.section_at_line(caret_line);
+            let outline = &mut self.outline;
+            let shown = egui::Panel::left("outline")
+                .resizable(true)
+                .default_size(230.0)
+                .min_size(160.0)
+                .show(ui, |ui| outline.show(ui, &analysis, current, &palette));
+            if let Some(action) = shown.inner {
+                self.outline_action(action);
+            }
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.banners(ui, &palette);

@@ -170,6 +170,14 @@ impl AuthProxyApp {
             Overlay::Shortcuts => shortcuts(ctx),
             Overlay::InstallFolder(text) => self.install_folder_prompt(ctx, text),
             Overlay::TestLogin(form) => self.test_login_dialog(ctx, form),
+            Overlay::NewFromTemplate(picker) => match picker.show(ctx) {
+                super::templates::PickerAnswer::Open => true,
+                super::templates::PickerAnswer::Cancelled => false,
+                super::templates::PickerAnswer::Create(index) => {
+                    self.new_from_template_asked(index);
+                    false
+                }
+            },
         };
         // An answer may have opened another overlay (Compare → nothing, Save → a new prompt).
         if keep && self.overlay.is_none() {

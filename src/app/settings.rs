@@ -65,6 +65,8 @@ pub struct Settings {
     /// Test logins kept to rerun from the Connectivity tab: never a password or a passcode.
     #[serde(deserialize_with = "or_empty")]
     pub saved_logins: Vec<SavedLogin>,
+    /// The outline panel is hidden (View menu).
+    pub hide_outline: bool,
     /// Clients the user described, offered beside the built-in presets.
     #[serde(deserialize_with = "or_empty")]
     pub client_presets: Vec<ClientPreset>,

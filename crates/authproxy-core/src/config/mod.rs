@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod file;
 pub mod parser;
 pub mod paths;
+pub mod sections;
 
 pub use document::{Document, Entry, Section};
 pub use edit::{apply, EditError, TextEdit};
