@@ -83,3 +83,6 @@ mod outline;
 
 /// New from a template: each starter offered, opened, and clean once filled.
 mod templates;
+
+/// The Form tab: widgets write the expected bytes; form and text in sync.
+mod form;

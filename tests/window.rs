@@ -713,7 +713,8 @@ fn the_theme_and_the_panel_split_are_remembered() {
     assert_eq!(again.ctx.theme(), egui::Theme::Light, "still light after a restart");
 
     // Drag the panel's edge to the left: the wider share is remembered and used at the next start.
-    let edge = again.get_by_label_contains("Problems (").rect().left() - 9.0;
+    // The panel's first tab is Form.
+    let edge = again.get_by_label("Form").rect().left() - 9.0;
     let mut again = again;
     again.drag_at(egui::pos2(edge, 400.0));
     again.run();
@@ -726,7 +727,7 @@ fn the_theme_and_the_panel_split_are_remembered() {
     drop(again);
     let env = Environment { settings_file: Some(settings), ..environment(None) };
     let third = harness_sized(None, env, egui::vec2(1280.0, 800.0));
-    let left = third.get_by_label_contains("Problems (").rect().left();
+    let left = third.get_by_label("Form").rect().left();
     assert!(left < 1280.0 * 0.55, "the panel starts at its remembered width: its tabs begin at {left}");
 }
 

@@ -524,6 +524,7 @@ impl AuthProxyApp {
             PanelAction::Protect(i) => self.protect_one(i),
             PanelAction::CopyReport => self.copy_report(ctx),
             PanelAction::SavedLogin(action) => self.saved_login(action),
+            PanelAction::Form(action) => self.form_action(action),
         }
     }
 
@@ -589,6 +590,65 @@ impl AuthProxyApp {
                 self.status.set_lasting(message);
             }
             Err(e) => self.output.message("Outline", Some(Severity::Error), e.to_string()),
+        }
+    }
+
+    /// Makes a change the Form tab asked for, as one undoable edit of the text. The caret keeps
+    /// its place in the text (shifted by what was inserted before it) and the keyboard stays in
+    /// the form.
+    fn form_action(&mut self, action: super::form::FormAction) {
+        use super::form::FormAction;
+        let analysis = self.buffer.analysis(self.platform);
+        let doc = &analysis.doc;
+        let edits = match action {
+            FormAction::Set { section, key, value } => doc.set_key(section, &key, value.as_deref()),
+            FormAction::AddRow { section, keys } => doc.add_keys(section, &keys).map(|e| vec![e]),
+            FormAction::RemoveRow { section, key } => Ok(doc.remove_row(section, &key)),
+            FormAction::Protect { section, entry } => {
+                if let Some(why) = self.protect_refused() {
+                    self.output.message("Protect", Some(Severity::Warning), why);
+                    return;
+                }
+                let (Some(s), Some(e)) =
+                    (doc.sections.get(section), doc.sections.get(section).and_then(|s| s.entries.get(entry)))
+                else {
+                    return;
+                };
+                protect_entry(doc, s, e, &*self.env.protector)
+                    .map(|edit| vec![edit])
+                    .map_err(|why| crate::config::EditError::Invalid(why.to_string()))
+            }
+            FormAction::CheckProtected { section, entry } => {
+                if let Some(e) = doc.sections.get(section).and_then(|s| s.entries.get(entry)) {
+                    self.editor.move_caret(e.key_range.start);
+                    let line = e.line;
+                    match reveal::reveal(doc, line, &*self.env.protector) {
+                        Ok(revealed) => self.revealed = Some(revealed),
+                        Err(why) => self.output.message(Command::RevealProtected.label(), Some(Severity::Warning), why),
+                    }
+                }
+                return;
+            }
+            FormAction::Browse { section, key } => {
+                let start = super::form::browse_start(self.buffer.install_dir().as_deref());
+                match self.env.dialogs.pick_file(start.as_deref(), &format!("Choose the file for {key}")) {
+                    Picked::Path(path) => doc.set_key(section, &key, Some(&path.display().to_string())),
+                    Picked::Cancelled => return,
+                    Picked::Unavailable => {
+                        self.status.set("No file dialog here: type the path in the field.");
+                        return;
+                    }
+                }
+            }
+        };
+        match edits.and_then(|edits| apply(&self.buffer.text, &edits).map(|text| (edits, text))) {
+            Ok((edits, text)) if !edits.is_empty() => {
+                let caret = shifted(self.editor.caret, &edits);
+                self.buffer.replace_all(text);
+                self.editor.keep_caret_at(caret);
+            }
+            Ok(_) => {}
+            Err(e) => self.output.message("Form", Some(Severity::Error), e.to_string()),
         }
     }
 
@@ -678,7 +738,7 @@ impl AuthProxyApp {
         ctx.input_mut(|i| i.events.retain(|e| !matches!(e, egui::Event::Copy)));
         let (what, text) = match self.output.tab {
             Tab::Connectivity => ("connectivity report", self.checks.report()),
-            Tab::Output | Tab::Log => ("report", self.output.last().map(Report::to_text)),
+            Tab::Output | Tab::Log | Tab::Form => ("report", self.output.last().map(Report::to_text)),
             Tab::Problems => ("problems list", Some(self.problems_text())),
         };
         match text {
@@ -772,4 +832,13 @@ fn references_text(references: &[crate::config::sections::Reference]) -> String 
     }
     let named: Vec<String> = references.iter().map(|r| format!("[{}] {}", r.section, r.key)).collect();
     format!(", and {} with it", named.join(", "))
+}
+
+/// Where byte `offset` is after `edits`: moved by what they changed before it.
+fn shifted(offset: usize, edits: &[crate::config::TextEdit]) -> usize {
+    let mut moved = offset as isize;
+    for edit in edits.iter().filter(|e| e.range.end <= offset) {
+        moved += edit.insert.len() as isize - (edit.range.end - edit.range.start) as isize;
+    }
+    moved.max(0) as usize
 }

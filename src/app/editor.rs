@@ -198,6 +198,13 @@ impl Editor {
         self.select(offset..offset);
     }
 
+    /// Puts the caret at byte `offset` without scrolling or taking the keyboard (an edit made
+    /// from the Form tab, whose field keeps it).
+    pub fn keep_caret_at(&mut self, offset: usize) {
+        self.caret = offset;
+        self.pending_selection = Some(offset..offset);
+    }
+
     /// Keeps the caret where it is, within a text now `len` bytes long, without scrolling or
     /// taking the keyboard (the text was replaced by the file on disk).
     pub fn keep_caret_within(&mut self, len: usize) {

@@ -31,6 +31,11 @@ pub trait Dialogs {
     fn pick_open(&self, start_dir: Option<&Path>) -> Picked;
     /// Asks where to save.
     fn pick_save(&self, start_dir: Option<&Path>, file_name: &str) -> Picked;
+    /// Asks for any file (a certificate, a key) for a path field of the form; `title` says which.
+    fn pick_file(&self, start_dir: Option<&Path>, title: &str) -> Picked {
+        let _ = title;
+        self.pick_open(start_dir)
+    }
 }
 
 /// rfd's dialogs: the desktop portal or zenity on Linux, the common file dialog on Windows.
@@ -87,6 +92,14 @@ impl Dialogs for NativeDialogs {
             dialog = dialog.set_directory(dir);
         }
         timed(|| dialog.save_file())
+    }
+
+    fn pick_file(&self, start_dir: Option<&Path>, title: &str) -> Picked {
+        let mut dialog = rfd::FileDialog::new().set_title(title).add_filter("All files", &["*"]);
+        if let Some(dir) = start_dir {
+            dialog = dialog.set_directory(dir);
+        }
+        timed(|| dialog.pick_file())
     }
 }
 

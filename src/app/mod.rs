@@ -18,6 +18,7 @@ pub mod editor;
 pub mod files;
 pub mod find;
 pub mod fonts;
+pub mod form;
 pub mod highlight;
 pub mod history;
 pub mod layout;
@@ -204,6 +205,8 @@ pub struct AuthProxyApp {
     login_job: Option<login_job::LoginJob>,
     /// The sections panel.
     outline: outline::Outline,
+    /// The Form tab's drafts.
+    form: form::FormView,
     /// This session's test logins, for the saved tests' rows.
     login_outcomes: Vec<login_job::LoginOutcome>,
     status: StatusNote,
@@ -265,6 +268,7 @@ impl AuthProxyApp {
             overlay: None,
             login_job: None,
             outline: outline::Outline::default(),
+            form: form::FormView::default(),
             login_outcomes: Vec::new(),
             status: StatusNote::default(),
             settings,
@@ -525,6 +529,16 @@ impl AuthProxyApp {
             let (service, checks, problems) = (&mut self.service, &mut self.checks, &mut self.problems);
             let (saved_logins, outcomes) = (&self.settings.settings.saved_logins, &self.login_outcomes);
             let config_path = self.buffer.path.as_deref();
+            let caret_line = analysis.doc.line_index.line_of(self.editor.caret.min(self.buffer.text.len()));
+            let current_section = analysis.doc.section_at_line(caret_line);
+            let install_dir = self.buffer.install_dir();
+            let form_context = form::FormContext {
+                platform: self.platform,
+                install_dir: install_dir.as_deref(),
+                proxy_version: self.buffer.proxy_version,
+                protect_refused: protect.as_deref(),
+            };
+            let form_view = &mut self.form;
             let config_name = self
                 .buffer
                 .path
@@ -540,6 +554,11 @@ impl AuthProxyApp {
                     let saved = saved_logins::show(ui, saved_logins, config_path, outcomes, palette);
                     let action = checks.show(ui, palette, line_range);
                     saved.map(output::PanelAction::SavedLogin).or(action)
+                },
+                form: |ui: &mut Ui| {
+                    form_view
+                        .show(ui, &analysis, current_section, &form_context, palette)
+                        .map(output::PanelAction::Form)
                 },
             };
             self.output.show(ui, errors + warnings + notes, self.buffer.revision, palette, tabs)

@@ -22,6 +22,8 @@ pub enum Tab {
     Log,
     /// Connectivity check results.
     Connectivity,
+    /// The section at the caret as a form.
+    Form,
 }
 
 /// One line of a report.
@@ -86,16 +88,20 @@ pub enum PanelAction {
     CopyReport,
     /// Run or forget a saved test login.
     SavedLogin(super::saved_logins::SavedLoginAction),
+    /// A change made in the Form tab.
+    Form(super::form::FormAction),
 }
 
 /// How the panel draws the tabs that are not its own.
-pub struct Tabs<P, L, C> {
+pub struct Tabs<P, L, C, F> {
     /// The Problems tab.
     pub problems: P,
     /// The Log tab.
     pub log: L,
     /// The Connectivity tab.
     pub checks: C,
+    /// The Form tab.
+    pub form: F,
 }
 
 /// The panel's state.
@@ -163,9 +169,11 @@ impl OutputPanel {
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
+            impl FnOnce(&mut Ui) -> Option<PanelAction>,
         >,
     ) -> Option<PanelAction> {
         ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.tab, Tab::Form, "Form");
             ui.selectable_value(&mut self.tab, Tab::Problems, format!("Problems ({problem_count})"));
             ui.selectable_value(&mut self.tab, Tab::Output, "Output");
             ui.selectable_value(&mut self.tab, Tab::Connectivity, "Connectivity");
@@ -177,6 +185,7 @@ impl OutputPanel {
             Tab::Output => self.output(ui, palette, revision),
             Tab::Log => (tabs.log)(ui),
             Tab::Connectivity => (tabs.checks)(ui),
+            Tab::Form => (tabs.form)(ui),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod document;
 pub mod edit;
 pub mod encoding;
 pub mod file;
+pub mod form;
 pub mod parser;
 pub mod paths;
 pub mod sections;

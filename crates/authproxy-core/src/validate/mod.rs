@@ -9,7 +9,7 @@ pub mod diagnostic;
 pub mod render;
 mod rules;
 
-pub(crate) use rules::checker_bool;
+pub use rules::checker_bool;
 mod similar;
 mod view;
 
