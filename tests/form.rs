@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use authproxy_manager::app::{AuthProxyApp, Environment};
 use authproxy_manager::schema::Platform;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use egui_kittest::Harness;
 
 use crate::gui::FixedDialogs;
@@ -85,7 +85,10 @@ fn every_widget_kind_writes_the_bytes_typing_would() {
     click(&mut harness, "pass_through_all");
     // A port: a field, committed with Enter.
     type_and_commit(&mut harness, "port", "1813");
-    // A secret: a masked field that starts empty (neither the secret nor its length shows).
+    // A secret: a masked field that starts empty (neither the secret nor its length shows), and
+    // Protect, which needs DPAPI and a Windows target: off here, with the reason on hover.
+    let protect: Vec<_> = harness.query_all_by_label("Protect").collect();
+    assert!(!protect.is_empty() && protect.iter().all(|p| p.accesskit_node().is_disabled()));
     assert!(harness.query_all_by_value("Old-Secret-9").next().is_none(), "the secret is not in the field");
     type_and_commit(&mut harness, "radius_secret_1", "New-Secret-8");
     // A numbered family: add a row, then remove it.
@@ -161,4 +164,30 @@ fn the_form_and_the_text_stay_in_sync_both_ways_and_undo_spans_them() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(harness.state().text(), CONFIG, "and then the typing");
+}
+
+#[test]
+fn protect_and_check_it_decrypts_work_from_the_form_for_a_windows_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authproxy.cfg");
+    std::fs::write(&path, CONFIG).unwrap();
+    let mut harness = crate::gui::harness(Some(&path), Platform::Windows, None);
+    harness.get_by_label("Form").click();
+    harness.run();
+    show_section(&mut harness, "radius_server_auto");
+    let protect: Vec<_> = harness.query_all_by_label("Protect").collect();
+    assert_eq!(protect.len(), 2, "skey and radius_secret_1");
+    protect[1].scroll_to_me();
+    harness.run();
+    harness.get_all_by_label("Protect").nth(1).unwrap().click();
+    harness.run();
+    let text = harness.state().text().to_owned();
+    assert!(!text.contains("Old-Secret-9") && text.contains("radius_secret_protected_1="), "{text}");
+    assert!(text.contains("radius_secret_protected_1=") && text.contains("\nclient=ad_client\n"));
+    click(&mut harness, "Check it decrypts here");
+    assert!(
+        harness.query_by_label("It decrypts on this computer, so the proxy service here can use it.").is_some(),
+        "the check of the protected value opens and decrypts it: {:?}",
+        harness.state().reports().last().map(|r| r.to_text())
+    );
 }

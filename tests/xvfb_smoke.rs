@@ -1,7 +1,8 @@
 //! The real binary in a real X window (Xvfb): it starts on a sample, takes typing
-//! from xdotool, saves with Ctrl+S, and renders text (checked on a screenshot).
+//! from xdotool, shows the Form tab (F4), saves with Ctrl+S, and renders text (checked on
+//! screenshots: the second, of the form, kept as target/tmp/xvfb-form.png).
 //!
-//! Needs `Xvfb`, `xdotool`, `xclip` and ImageMagick (`import`, `convert`); `.ci/run` installs them.
+//! Needs `Xvfb`, `xdotool`, `xclip` and ImageMagick (`import`, `convert`, `compare`); `.ci/run` installs them.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -91,7 +92,7 @@ fn wait_for_window(display: &str, name: &str, timeout: Duration) -> Option<Strin
 #[test]
 fn the_real_window_renders_takes_typing_and_saves() {
     let _one = ONE_DISPLAY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for tool in ["Xvfb", "xdotool", "import", "convert"] {
+    for tool in ["Xvfb", "xdotool", "import", "convert", "compare"] {
         require(tool);
     }
     let (_xvfb, display) = start_xvfb();
@@ -172,6 +173,29 @@ fn the_real_window_renders_takes_typing_and_saves() {
         colours > 50,
         "the window shows rendered text, not a blank surface ({colours} colours in {})",
         shot.display()
+    );
+
+    // F4 shows the section at the caret as a form beside the text: the right-hand panel changes.
+    xdotool(&display, &["key", "--window", &window, "F4"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let form_shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xvfb-form.png");
+    let status =
+        Command::new("import").args(["-window", "root"]).arg(&form_shot).env("DISPLAY", &display).status().unwrap();
+    assert!(status.success(), "screenshot of the form taken");
+    let compared = Command::new("compare")
+        .args(["-metric", "AE"])
+        .arg(&shot)
+        .arg(&form_shot)
+        .arg("null:")
+        .output()
+        .expect("ImageMagick's compare runs");
+    let differing: f64 =
+        String::from_utf8_lossy(&compared.stderr).split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0.0);
+    assert!(
+        differing > 20_000.0,
+        "the Form tab replaced the Problems list ({differing} pixels differ; {} and {})",
+        shot.display(),
+        form_shot.display()
     );
 
     xdotool(&display, &["key", "--window", &window, "ctrl+s"]);

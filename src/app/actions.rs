@@ -25,6 +25,7 @@ impl AuthProxyApp {
     pub fn run(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::New => self.overlay = Some(Overlay::NewFromTemplate(super::templates::TemplatePicker::default())),
+            Command::ShowForm => self.output.tab = Tab::Form,
             Command::Open => self.open(),
             Command::OpenPath if self.buffer.is_modified() => {
                 self.question = Some(Question::Unsaved(AfterSave::OpenPath));
@@ -808,6 +809,8 @@ impl AuthProxyApp {
         if let Some(blank) = super::templates::first_blank(&analysis.doc) {
             self.editor.move_caret(blank);
         }
+        // The blanks open in the form.
+        self.output.tab = Tab::Form;
         self.status.set_lasting(format!(
             "New from \"{}\": fill in the blank values, then Save As (Ctrl+Shift+S).",
             template.title

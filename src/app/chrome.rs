@@ -73,7 +73,7 @@ impl AuthProxyApp {
             }
             ui.separator();
             ui.menu_button("View", |ui| {
-                for command in [Command::GoToLine, Command::Find, Command::NextProblem] {
+                for command in [Command::GoToLine, Command::Find, Command::NextProblem, Command::ShowForm] {
                     if ui.button(command.hint(&ctx)).clicked() {
                         clicked = Some(command);
                     }

@@ -24,6 +24,8 @@ pub enum Command {
     TestConnectivity,
     /// Send a login to the proxy's own listener, as the VPN or firewall would.
     TestLogin,
+    /// Show the section at the caret in the Form tab.
+    ShowForm,
     /// Start the proxy service.
     StartService,
     /// Stop the proxy service.
@@ -62,7 +64,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the shortcuts list shows them.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::New,
         Self::Open,
         Self::OpenPath,
@@ -72,6 +74,7 @@ impl Command {
         Self::ProtectSecrets,
         Self::TestConnectivity,
         Self::TestLogin,
+        Self::ShowForm,
         Self::StartService,
         Self::StopService,
         Self::RestartService,
@@ -104,6 +107,7 @@ impl Command {
             Self::ProtectSecrets => "Protect secrets",
             Self::TestConnectivity => "Test connectivity",
             Self::TestLogin => "Test login",
+            Self::ShowForm => "Show as a form",
             Self::StartService => "Start",
             Self::StopService => "Stop",
             Self::RestartService => "Restart",
@@ -149,6 +153,7 @@ impl Command {
             Self::ProtectSecrets => const { &[ctrl_shift(Key::P)] },
             Self::TestConnectivity => const { &[plain(Key::F6)] },
             Self::TestLogin => const { &[plain(Key::F7)] },
+            Self::ShowForm => const { &[plain(Key::F4)] },
             Self::StartService | Self::StopService | Self::RestartService => &[],
             Self::Find => const { &[ctrl(Key::F)] },
             Self::FindNext => const { &[plain(Key::F3)] },
@@ -169,7 +174,7 @@ impl Command {
 
     /// Commands in the order their shortcuts are checked: those with Shift or Alt first,
     /// because a plain shortcut also matches a press with extra Shift or Alt.
-    pub const KEYBOARD_ORDER: [Self; 24] = [
+    pub const KEYBOARD_ORDER: [Self; 25] = [
         Self::SaveAs,
         Self::OpenPath,
         Self::Redo,
@@ -186,6 +191,7 @@ impl Command {
         Self::Validate,
         Self::TestConnectivity,
         Self::TestLogin,
+        Self::ShowForm,
         Self::Find,
         Self::FindNext,
         Self::GoToLine,
