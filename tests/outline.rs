@@ -107,3 +107,26 @@ fn deleting_a_section_keeps_the_rest_and_names_what_still_points_at_it() {
     harness.run();
     assert_eq!(harness.state().text(), CONFIG);
 }
+
+#[test]
+fn a_thousand_sections_draw_only_the_rows_in_view() {
+    let mut text = String::from("[main]\ndebug=true\n");
+    for n in 2..=1000 {
+        text.push_str(&format!("\n[ad_client{n}]\nhost=dc{n}.example.com\nsearch_dn=DC=example,DC=com\n"));
+    }
+    let (_dir, mut harness) = open(&text);
+    assert!(harness.query_by_label("[ad_client2]").is_some(), "the first rows show");
+    assert!(harness.query_by_label("[ad_client1000]").is_none(), "rows far below are not drawn");
+    // The caret moving to the end brings the last section's row into view, highlighted.
+    let end = text.len() - 1;
+    harness.state_mut().go_to(end);
+    // The list scrolls there smoothly, over a few frames.
+    harness.run_steps(20);
+    assert!(
+        harness.query_by_label("[ad_client1000]").is_some(),
+        "the caret's section is followed (caret {} of {})",
+        harness.state().editor().caret,
+        text.len()
+    );
+    assert!(harness.query_by_label("[ad_client2]").is_none());
+}

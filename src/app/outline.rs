@@ -26,6 +26,9 @@ pub enum OutlineAction {
 #[derive(Default)]
 pub struct Outline {
     renaming: Option<Renaming>,
+    /// The section the caret was in last frame, and the part of the list in view (top, height).
+    followed: Option<usize>,
+    view: (f32, f32),
 }
 
 /// One section's row.
@@ -109,21 +112,48 @@ impl Outline {
         });
         ui.separator();
         let counts = counts(analysis);
-        egui::ScrollArea::vertical().id_salt("outline-scroll").auto_shrink([false, false]).show(ui, |ui| {
-            if analysis.doc.sections.is_empty() {
-                ui.label(RichText::new("No sections yet. Add one above, or type [main].").weak());
-            }
-            egui::Grid::new("outline-rows").num_columns(3).spacing([6.0, 4.0]).show(ui, |ui| {
-                for (index, section) in analysis.doc.sections.iter().enumerate() {
-                    let row =
-                        Row { index, name: &section.name, counts: counts[index], current: current == Some(index) };
-                    if let Some(row_action) = self.row(ui, &row, palette) {
-                        action = Some(row_action);
-                    }
-                    ui.end_row();
+        if analysis.doc.sections.is_empty() {
+            ui.label(RichText::new("No sections yet. Add one above, or type [main].").weak());
+            return action;
+        }
+        // Only the rows in view are drawn: a 10,000-line file has about a thousand sections.
+        // show_rows places rows one row height plus the item spacing apart; the grid matches it.
+        let spacing = ui.spacing().item_spacing.y;
+        let row_height = ui.spacing().interact_size.y;
+        let pitch = row_height + spacing;
+        let sections = &analysis.doc.sections;
+        let mut scroll = egui::ScrollArea::vertical().id_salt("outline-scroll").auto_shrink([false, false]);
+        // When the caret moves into another section, its row is brought into view.
+        if current != self.followed {
+            self.followed = current;
+            if let Some(index) = current {
+                let (top, height) = self.view;
+                let y = index as f32 * pitch;
+                if y < top || y + pitch > top + height {
+                    scroll = scroll.vertical_scroll_offset((y - height / 2.0).max(0.0));
                 }
-            });
+            }
+        }
+        let shown = scroll.show_rows(ui, row_height, sections.len(), |ui, rows| {
+            egui::Grid::new("outline-rows").num_columns(3).spacing([6.0, spacing]).min_row_height(row_height).show(
+                ui,
+                |ui| {
+                    for index in rows {
+                        let row = Row {
+                            index,
+                            name: &sections[index].name,
+                            counts: counts[index],
+                            current: current == Some(index),
+                        };
+                        if let Some(row_action) = self.row(ui, &row, palette) {
+                            action = Some(row_action);
+                        }
+                        ui.end_row();
+                    }
+                },
+            );
         });
+        self.view = (shown.state.clamped_offset().y, shown.inner_rect.height());
         action
     }
 
