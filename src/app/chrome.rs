@@ -5,6 +5,7 @@ use egui::{Id, Key, Modifiers, RichText, Ui};
 
 use super::commands::Command;
 use super::find::Direction;
+use super::icons;
 use super::settings::ThemeChoice;
 use super::theme::Palette;
 use super::{AuthProxyApp, DiskChange, Overlay};
@@ -22,7 +23,7 @@ impl AuthProxyApp {
         let mut recent = None;
         ui.horizontal_wrapped(|ui| {
             for command in [Command::New, Command::Open] {
-                if ui.button(command.label()).on_hover_text(command.hint(&ctx)).clicked() {
+                if ui.add(icons::button(command.icon(), command.label())).on_hover_text(command.hint(&ctx)).clicked() {
                     clicked = Some(command);
                 }
             }
@@ -41,29 +42,33 @@ impl AuthProxyApp {
                 }
             });
             for command in [Command::Save, Command::SaveAs] {
-                if ui.button(command.label()).on_hover_text(command.hint(&ctx)).clicked() {
+                if ui.add(icons::button(command.icon(), command.label())).on_hover_text(command.hint(&ctx)).clicked() {
                     clicked = Some(command);
                 }
             }
             ui.separator();
-            if ui.button(Command::Validate.label()).on_hover_text(Command::Validate.hint(&ctx)).clicked() {
+            let validate = ui.add(icons::button(Command::Validate.icon(), Command::Validate.label()));
+            if validate.on_hover_text(Command::Validate.hint(&ctx)).clicked() {
                 clicked = Some(Command::Validate);
             }
             let refused = self.protect_refused();
             let protect = ui
-                .add_enabled(refused.is_none(), egui::Button::new(Command::ProtectSecrets.label()))
+                .add_enabled(
+                    refused.is_none(),
+                    icons::button(Command::ProtectSecrets.icon(), Command::ProtectSecrets.label()),
+                )
                 .on_hover_text(Command::ProtectSecrets.hint(&ctx))
                 .on_disabled_hover_text(refused.unwrap_or_default());
             if protect.clicked() {
                 clicked = Some(Command::ProtectSecrets);
             }
             let label = if self.checks.running() { "Testing…" } else { Command::TestConnectivity.label() };
-            let checks = ui.add_enabled(!self.checks.running(), egui::Button::new(label));
+            let checks = ui.add_enabled(!self.checks.running(), icons::button(Command::TestConnectivity.icon(), label));
             if checks.on_hover_text(Command::TestConnectivity.hint(&ctx)).clicked() {
                 clicked = Some(Command::TestConnectivity);
             }
             let label = if self.login_running() { "Logging in…" } else { Command::TestLogin.label() };
-            let login = ui.add_enabled(!self.login_running(), egui::Button::new(label));
+            let login = ui.add_enabled(!self.login_running(), icons::button(Command::TestLogin.icon(), label));
             if login.on_hover_text(Command::TestLogin.hint(&ctx)).clicked() {
                 clicked = Some(Command::TestLogin);
             }
@@ -166,8 +171,7 @@ impl AuthProxyApp {
                 }
             }
             ui.separator();
-            ui.label(format!("Service: {}", self.service.shown_state().badge()))
-                .on_hover_text(self.service.explanation());
+            ui.label(self.service.badge(ui)).on_hover_text(self.service.explanation());
             let note = self.status.text();
             if !note.is_empty() {
                 ui.separator();

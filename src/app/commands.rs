@@ -202,6 +202,26 @@ impl Command {
         Self::StartService,
     ];
 
+    /// The toolbar icon of a command that has a toolbar button.
+    #[must_use]
+    pub fn icon(self) -> Option<super::icons::Icon> {
+        use super::icons::Icon;
+        Some(match self {
+            Self::New => Icon::New,
+            Self::Open => Icon::Open,
+            Self::Save => Icon::Save,
+            Self::SaveAs => Icon::SaveAs,
+            Self::Validate => Icon::Validate,
+            Self::ProtectSecrets => Icon::Protect,
+            Self::TestConnectivity => Icon::Connectivity,
+            Self::TestLogin => Icon::Login,
+            Self::StartService => Icon::Start,
+            Self::StopService => Icon::Stop,
+            Self::RestartService => Icon::Restart,
+            _ => return None,
+        })
+    }
+
     /// "Save (Ctrl+S)" for tooltips.
     #[must_use]
     pub fn hint(self, ctx: &egui::Context) -> String {

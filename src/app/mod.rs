@@ -21,6 +21,7 @@ pub mod fonts;
 pub mod form;
 pub mod highlight;
 pub mod history;
+pub mod icons;
 pub mod layout;
 pub mod log_explorer;
 pub mod login_job;

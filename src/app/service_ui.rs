@@ -157,20 +157,25 @@ impl ServiceUi {
         let ctx = ui.ctx().clone();
         for command in [Command::StartService, Command::StopService, Command::RestartService] {
             let response = ui
-                .add_enabled(self.enabled(command), egui::Button::new(command.label()))
+                .add_enabled(self.enabled(command), super::icons::button(command.icon(), command.label()))
                 .on_hover_text(command.hint(&ctx))
                 .on_disabled_hover_text(&why);
             if response.clicked() {
                 clicked = Some(command);
             }
         }
-        let state = self.shown_state();
-        let badge = RichText::new(format!("Service: {}", state.badge())).color(badge_colour(&state, ui));
-        ui.label(badge).on_hover_text(&why);
-        if state.is_transitional() {
+        // The state itself is in the status bar (see `badge`); a spinner here while it changes.
+        if self.shown_state().is_transitional() {
             ui.spinner();
         }
         clicked
+    }
+
+    /// "Service: running", coloured by state, for the status bar.
+    #[must_use]
+    pub fn badge(&self, ui: &Ui) -> RichText {
+        let state = self.shown_state();
+        RichText::new(format!("Service: {}", state.badge())).color(badge_colour(&state, ui))
     }
 
     /// The Log tab; `doc` (named `config_name`) is the config its explanations point into.

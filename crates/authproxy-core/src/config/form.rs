@@ -184,7 +184,7 @@ pub fn form(doc: &Document, index: usize, version: Option<ProxyVersion>) -> Opti
             group: Group::Other,
         });
     }
-    fields.sort_by_key(|f| f.group);
+    order_rows(&mut fields);
     let comments = (section.line + 1..section.end_line)
         .filter_map(|line| match doc.lines[line].kind {
             LineKind::Comment { .. } => Some((line, doc.lines[line].content.slice(doc.text()).to_owned())),
@@ -192,6 +192,32 @@ pub fn form(doc: &Document, index: usize, version: Option<ProxyVersion>) -> Opti
         })
         .collect();
     Some(Form { section: index, ty, fields, families, comments })
+}
+
+/// Groups in order; within a group the schema's order, except that a numbered pair's rows go
+/// together by number (`radius_ip_1`, `radius_secret_1`, `radius_ip_2`, …).
+fn order_rows(fields: &mut Vec<Field>) {
+    let stem_of = |f: &Field| f.spec.map(|s| s.name.trim_end_matches("_protected"));
+    let first_of_pair = |stem: &str| PAIRS.iter().find(|&&(a, b)| a == stem || b == stem).map(|&(a, _)| a);
+    let position_of = |fields: &[Field], stem: &str| fields.iter().position(|f| stem_of(f) == Some(stem));
+    let keys: Vec<(Group, usize, u32, usize)> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let pair = stem_of(f).and_then(first_of_pair).filter(|_| f.number.is_some());
+            match pair {
+                Some(first) => {
+                    let anchor = position_of(fields, first).unwrap_or(i);
+                    let member = usize::from(stem_of(f) != Some(first));
+                    (f.group, anchor, f.number.unwrap_or(0), member)
+                }
+                None => (f.group, i, 0, 0),
+            }
+        })
+        .collect();
+    let mut indexed: Vec<(usize, Field)> = std::mem::take(fields).into_iter().enumerate().collect();
+    indexed.sort_by_key(|(i, _)| keys[*i]);
+    fields.extend(indexed.into_iter().map(|(_, f)| f));
 }
 
 fn add_spec_rows(
@@ -354,6 +380,15 @@ mod tests {
         assert_eq!(family.next, ["radius_ip_2", "radius_secret_2"]);
         let groups: Vec<Group> = form.fields.iter().map(|f| f.group).collect();
         assert!(groups.windows(2).all(|w| w[0] <= w[1]), "rows come in group order");
+        let two = Document::parse(&TEXT.replace("mystery=1", "radius_ip_2=10.0.0.2\nradius_secret_2=b"));
+        let rows: Vec<String> = super::form(&two, 0, None)
+            .unwrap()
+            .fields
+            .into_iter()
+            .map(|f| f.key)
+            .filter(|k| k.starts_with("radius_"))
+            .collect();
+        assert_eq!(rows, ["radius_ip_1", "radius_secret_1", "radius_ip_2", "radius_secret_2"], "pairs go together");
     }
 
     #[test]
