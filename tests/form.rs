@@ -128,7 +128,10 @@ fn every_widget_kind_writes_the_bytes_typing_would() {
         "{}",
         harness.state().text()
     );
-    assert!(harness.query_all_by_label_contains("found: ").next().is_some(), "the file is found");
+    // A Linux proxy's rules: under Wine the picked path is a Windows one, which they cannot look up.
+    if cfg!(unix) {
+        assert!(harness.query_all_by_label_contains("found: ").next().is_some(), "the file is found");
+    }
 }
 
 #[test]

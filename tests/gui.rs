@@ -356,7 +356,7 @@ fn test_connectivity_streams_each_probe_into_the_connectivity_tab() {
     assert!(harness.query_by_label_contains("1 failed").is_some(), "the run's summary shows the failure");
     assert!(
         harness.query_by_label_contains(&format!("connection refused by 127.0.0.1:{port}")).is_some(),
-        "a failed probe opens with its steps"
+        "a failed probe's row shows the step that failed"
     );
     assert!(harness.query_by_label_contains("what to do:").is_some());
     assert!(harness.query_by_label_contains("Secret-Pass-1").is_none(), "no secret in the results");

@@ -1,6 +1,7 @@
-//! The Connectivity tab: every probe of a run as a tree row with a spinner while it runs, its
-//! steps with durations and coloured verdicts, what to do under each failure, Cancel and
-//! Copy report. The probes run on their own thread; events arrive through a channel.
+//! The Connectivity tab: every probe of a run as a row of a grid (where, verdict or a spinner
+//! while it runs, what, how long, and what happened, which alone wraps: the step that failed and
+//! what to do), its steps with durations and coloured verdicts folded below, Cancel and Copy
+//! report. The probes run on their own thread; events arrive through a channel.
 
 use std::path::Path;
 use std::sync::mpsc::{channel, Receiver};
@@ -191,12 +192,19 @@ impl ChecksUi {
             }
         });
         ui.separator();
-        egui::ScrollArea::both().id_salt("checks-scroll").auto_shrink([false, false]).show(ui, |ui| {
-            for (i, row) in run.rows.iter().enumerate() {
-                if let Some(jump) = draw_row(ui, (self.generation, i), row, palette).and_then(&line_range) {
-                    action = Some(PanelAction::Jump(jump));
-                }
-            }
+        egui::ScrollArea::vertical().id_salt("checks-scroll").auto_shrink([false, false]).show(ui, |ui| {
+            // One row per probe: where, verdict, how long, then what and what happened, which alone wraps.
+            egui::Grid::new(("probes", self.generation)).num_columns(4).spacing([8.0, 6.0]).striped(true).show(
+                ui,
+                |ui| {
+                    for (i, row) in run.rows.iter().enumerate() {
+                        if let Some(jump) = draw_row(ui, (self.generation, i), row, palette).and_then(&line_range) {
+                            action = Some(PanelAction::Jump(jump));
+                        }
+                        ui.end_row();
+                    }
+                },
+            );
         });
         action
     }
@@ -218,43 +226,77 @@ fn verdict_colour(verdict: Verdict, palette: &Palette) -> Color32 {
     }
 }
 
-/// Draws one probe; returns its line when its location was clicked.
+/// Draws one probe as a row of the results grid; returns its line when its location was clicked.
 fn draw_row(ui: &mut Ui, key: (u64, usize), row: &Row, palette: &Palette) -> Option<usize> {
     let mut jump = None;
-    let title = row.probe.title();
-    let header = match &row.result {
-        Some(result) => RichText::new(format!(
-            "{}  {}  {:.0} ms",
-            result.verdict.as_str(),
-            title,
-            result.duration.as_secs_f64() * 1000.0
-        ))
-        .color(verdict_colour(result.verdict, palette)),
-        None => RichText::new(format!("…  {title}  {}", row.running.map_or("starting", StepKind::label))),
-    };
-    let open = row.result.as_ref().is_some_and(|r| r.verdict == Verdict::Failed);
-    ui.horizontal(|ui| {
-        if row.result.is_none() {
+    if ui.small_button(format!("line {}", row.probe.line + 1)).on_hover_text("Go to this line").clicked() {
+        jump = Some(row.probe.line);
+    }
+    match &row.result {
+        Some(result) => {
+            ui.label(RichText::new(result.verdict.as_str()).monospace().color(verdict_colour(result.verdict, palette)));
+        }
+        None => {
             ui.spinner();
         }
-        if ui.small_button(format!("line {}", row.probe.line + 1)).on_hover_text("Go to this line").clicked() {
-            jump = Some(row.probe.line);
+    }
+    match &row.result {
+        Some(result) => {
+            ui.label(RichText::new(format!("{:.0} ms", result.duration.as_secs_f64() * 1000.0)).monospace().weak())
         }
-        // A finished row is a new header, so a failure opens once it is known.
-        let salt = ("probe", key, row.result.is_some());
-        egui::CollapsingHeader::new(header).id_salt(salt).default_open(open).show(ui, |ui| {
-            let service = row.probe.target.service();
-            egui::Grid::new(("steps", key)).num_columns(4).spacing([10.0, 2.0]).show(ui, |ui| {
-                for step in &row.steps {
-                    draw_step(ui, step, service, palette);
-                }
-                if let Some(kind) = row.running {
-                    ui.spinner();
-                    ui.label(kind.label());
-                    ui.end_row();
-                }
-            });
-        });
+        None => ui.label(""),
+    };
+    ui.vertical(|ui| {
+        ui.add(egui::Label::new(RichText::new(row.probe.title()).strong()).wrap());
+        if row.result.is_none() {
+            ui.label(RichText::new(row.running.map_or("starting", StepKind::label)).weak());
+        }
+        let service = row.probe.target.service();
+        // The first step that did not pass, with what to do, is the row's detail.
+        let notable =
+            row.steps.iter().find(|s| matches!(s.outcome, StepOutcome::Failed { .. } | StepOutcome::Warning { .. }));
+        match (notable, &row.result) {
+            (Some(step), _) => {
+                let (colour, problem) = match &step.outcome {
+                    StepOutcome::Failed { problem } => (palette.error, problem),
+                    StepOutcome::Warning { problem } => (palette.warning, problem),
+                    _ => unreachable!("only failed and warning steps are notable"),
+                };
+                ui.add(
+                    egui::Label::new(RichText::new(format!("{}: {problem}", step.step.label())).color(colour)).wrap(),
+                );
+                ui.add(
+                    egui::Label::new(RichText::new(format!("what to do: {}", problem.advice_for(service))).weak())
+                        .wrap(),
+                );
+            }
+            (None, Some(_)) => {
+                ui.label(
+                    RichText::new(format!("all {} steps passed", row.steps.len()))
+                        .color(verdict_colour(Verdict::Passed, palette)),
+                );
+            }
+            (None, None) => {}
+        }
+        if !row.steps.is_empty() {
+            // Every step with its time; the row already shows the one that failed.
+            let salt = ("probe", key);
+            egui::CollapsingHeader::new(format!("{} steps", row.steps.len())).id_salt(salt).default_open(false).show(
+                ui,
+                |ui| {
+                    egui::Grid::new(("steps", key)).num_columns(4).spacing([10.0, 2.0]).show(ui, |ui| {
+                        for step in &row.steps {
+                            draw_step(ui, step, service, palette);
+                        }
+                        if let Some(kind) = row.running {
+                            ui.spinner();
+                            ui.label(kind.label());
+                            ui.end_row();
+                        }
+                    });
+                },
+            );
+        }
     });
     jump
 }
