@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use egui::{Color32, RichText, Ui};
 
 use super::output::PanelAction;
+use super::theme::space;
 use super::theme::Palette;
 use crate::config::Document;
 use crate::connectivity::{
@@ -194,17 +195,18 @@ impl ChecksUi {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("checks-scroll").auto_shrink([false, false]).show(ui, |ui| {
             // One row per probe: where, verdict, how long, then what and what happened, which alone wraps.
-            egui::Grid::new(("probes", self.generation)).num_columns(4).spacing([8.0, 6.0]).striped(true).show(
-                ui,
-                |ui| {
+            egui::Grid::new(("probes", self.generation))
+                .num_columns(4)
+                .spacing([space::GAP, space::GAP])
+                .striped(true)
+                .show(ui, |ui| {
                     for (i, row) in run.rows.iter().enumerate() {
                         if let Some(jump) = draw_row(ui, (self.generation, i), row, palette).and_then(&line_range) {
                             action = Some(PanelAction::Jump(jump));
                         }
                         ui.end_row();
                     }
-                },
-            );
+                });
         });
         action
     }
@@ -284,7 +286,7 @@ fn draw_row(ui: &mut Ui, key: (u64, usize), row: &Row, palette: &Palette) -> Opt
             egui::CollapsingHeader::new(format!("{} steps", row.steps.len())).id_salt(salt).default_open(false).show(
                 ui,
                 |ui| {
-                    egui::Grid::new(("steps", key)).num_columns(4).spacing([10.0, 2.0]).show(ui, |ui| {
+                    egui::Grid::new(("steps", key)).num_columns(4).spacing([space::GAP, space::TIGHT]).show(ui, |ui| {
                         for step in &row.steps {
                             draw_step(ui, step, service, palette);
                         }

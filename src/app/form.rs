@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use egui::{Color32, RichText, Ui};
 
 use super::buffer::Analysis;
+use super::theme::space;
 use super::theme::Palette;
 use crate::config::form::{form, Field, Form, Group};
 use crate::config::paths::{locate, Lookup, PathKind};
@@ -132,7 +133,7 @@ impl FormView {
     ) -> Option<FormAction> {
         let mut action = None;
         for field in form.fields.iter().filter(|f| f.group == group) {
-            ui.add_space(2.0);
+            ui.add_space(space::TIGHT);
             if let Some(a) = self.field(ui, analysis, form, field, context, palette) {
                 action = Some(a);
             }

@@ -13,6 +13,7 @@ use egui_plot::{Bar, BarChart, Legend, Plot};
 use notify::{RecursiveMode, Watcher as _};
 
 use super::output::PanelAction;
+use super::theme::space;
 use super::theme::Palette;
 use crate::config::Document;
 use crate::logfile::catalogue::config_lines;
@@ -637,7 +638,7 @@ impl LogExplorer {
                 continue;
             }
             explained.push(signature.id);
-            ui.add_space(4.0);
+            ui.add_space(space::ITEM);
             ui.label(RichText::new(signature.title).strong().color(palette.error));
             ui.label(signature.explanation);
             ui.label(RichText::new(format!("What to do: {}", signature.fix)).italics());
@@ -672,7 +673,7 @@ impl LogExplorer {
                 ui.label(RichText::new(format!("{} from the first line to the last", duration(total))).weak());
             }
         }
-        ui.add_space(4.0);
+        ui.add_space(space::ITEM);
         ui.label(RichText::new(format!("Its {} lines", request.entries.len())).strong());
         for &id in &request.entries {
             let entry = index.entry(id);

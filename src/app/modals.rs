@@ -9,6 +9,7 @@ use egui::{Id, RichText, Ui};
 
 use super::commands::{Command, EDITOR_KEYS};
 use super::reveal::RevealAction;
+use super::theme::space;
 use super::theme::Palette;
 use super::{AfterSave, AuthProxyApp, Overlay, Question};
 
@@ -253,7 +254,7 @@ impl AuthProxyApp {
             }
             let mut answer = Answer::Pending;
             if !recent.is_empty() {
-                ui.add_space(6.0);
+                ui.add_space(space::GAP);
                 ui.label(RichText::new("Recent files").strong());
                 for path in &recent {
                     if ui.selectable_label(false, path.display().to_string()).clicked() {
@@ -264,7 +265,7 @@ impl AuthProxyApp {
                     }
                 }
             }
-            ui.add_space(6.0);
+            ui.add_space(space::GAP);
             match ok_or_cancel(ui, button, entered) {
                 Answer::Pending => answer,
                 chosen => chosen,
@@ -361,7 +362,7 @@ impl AuthProxyApp {
             ui.set_width(760.0);
             ui.heading("The file on disk (−) against the editor (+)");
             comparison.show(ui, palette.added, palette.error);
-            ui.add_space(6.0);
+            ui.add_space(space::GAP);
             choices(
                 ui,
                 &["Keep editing", "Overwrite the file with mine", "Reload (discard my changes)"],
@@ -463,7 +464,7 @@ fn shortcuts(ctx: &egui::Context) -> bool {
                 ui.end_row();
             }
         });
-        ui.add_space(6.0);
+        ui.add_space(space::GAP);
         ui.button("Close").clicked()
     });
     !(shown.inner || shown.should_close())

@@ -5,6 +5,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::buffer::Analysis;
+use super::theme::space;
 use super::theme::Palette;
 use crate::schema::{Role, SectionType};
 use crate::validate::Severity;
@@ -135,9 +136,11 @@ impl Outline {
             }
         }
         let shown = scroll.show_rows(ui, row_height, sections.len(), |ui, rows| {
-            egui::Grid::new("outline-rows").num_columns(3).spacing([6.0, spacing]).min_row_height(row_height).show(
-                ui,
-                |ui| {
+            egui::Grid::new("outline-rows")
+                .num_columns(3)
+                .spacing([space::GAP, spacing])
+                .min_row_height(row_height)
+                .show(ui, |ui| {
                     for index in rows {
                         let row = Row {
                             index,
@@ -150,8 +153,7 @@ impl Outline {
                         }
                         ui.end_row();
                     }
-                },
-            );
+                });
         });
         self.view = (shown.state.clamped_offset().y, shown.inner_rect.height());
         action

@@ -5,6 +5,7 @@
 
 use egui::{RichText, Ui};
 
+use super::theme::space;
 use super::theme::Palette;
 use crate::config::Document;
 use crate::schema::Platform;
@@ -198,7 +199,7 @@ impl OutputPanel {
             ui,
             |ui| {
                 for report in &self.reports {
-                    ui.add_space(4.0);
+                    ui.add_space(space::ITEM);
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(&report.title).strong());
                         if report.revision.is_some_and(|r| r != revision) {

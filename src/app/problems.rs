@@ -10,6 +10,7 @@ use egui::{pos2, vec2, Align2, Color32, FontId, Galley, Rect, Role, Sense, Ui, W
 
 use super::buffer::Analysis;
 use super::output::PanelAction;
+use super::theme::space;
 use super::theme::Palette;
 use crate::validate::{Diagnostic, Kind, Severity};
 
@@ -144,7 +145,7 @@ impl ProblemsView {
                 .on_hover_text("F8 goes to the next problem, Shift+F8 to the previous one");
         });
         if analysis.diagnostics.is_empty() {
-            ui.add_space(8.0);
+            ui.add_space(space::GAP);
             ui.label(egui::RichText::new("No problems — Duo's checker would accept this file.").color(palette.added));
             return None;
         }

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 
 use super::login_job::LoginOutcome;
 use super::settings::SavedLogin;
+use super::theme::space;
 use super::theme::Palette;
 use crate::login::Verdict;
 
@@ -35,7 +36,7 @@ pub fn show(
     }
     let mut action = None;
     ui.label(RichText::new("Saved test logins").strong());
-    egui::Grid::new("saved-logins").num_columns(4).spacing([10.0, 4.0]).show(ui, |ui| {
+    egui::Grid::new("saved-logins").num_columns(4).spacing([space::GAP, space::ITEM]).show(ui, |ui| {
         for (index, login) in mine {
             let factor = login.factor.as_deref().map(|f| format!(", {f}")).unwrap_or_default();
             ui.label(format!("[{}] as {}{factor}", login.section, crate::logfile::display_text(login.user.as_bytes())))

@@ -2,6 +2,7 @@
 //! `assets/templates/`. Each opens as a new, untitled document with the caret in its first blank
 //! value.
 
+use super::theme::space;
 use egui::{Id, RichText};
 
 use crate::config::Document;
@@ -89,7 +90,7 @@ impl TemplatePicker {
             ui.set_width(560.0);
             ui.heading("New from a template");
             ui.label("A commented starter for a common integration. The current file stays as it is on disk.");
-            ui.add_space(4.0);
+            ui.add_space(space::ITEM);
             let mut create = false;
             for (index, template) in TEMPLATES.iter().enumerate() {
                 let row = ui.selectable_label(self.selected == index, RichText::new(template.title).strong());
@@ -100,7 +101,7 @@ impl TemplatePicker {
                     create = true;
                 }
                 ui.label(RichText::new(template.blurb).weak());
-                ui.add_space(2.0);
+                ui.add_space(space::TIGHT);
             }
             ui.separator();
             ui.horizontal(|ui| {

@@ -5,6 +5,16 @@ use egui::{Color32, Visuals};
 use super::highlight::TokenKind;
 use crate::validate::Severity;
 
+/// The spacing scale every panel uses, in points: nothing else is written as a literal.
+pub mod space {
+    /// Between the lines of one item (a field and its help).
+    pub const TIGHT: f32 = 2.0;
+    /// Between the items of a list, and between a report and the next.
+    pub const ITEM: f32 = 4.0;
+    /// Between columns, and between a heading and what follows it.
+    pub const GAP: f32 = 8.0;
+}
+
 /// The editor's colours.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Palette {
