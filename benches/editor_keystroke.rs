@@ -86,6 +86,11 @@ fn bench(c: &mut Criterion) {
     keystrokes(c, "keystroke_frame_10k", &ctx, &mut app);
     c.bench_function("idle_frame_10k", |b| b.iter(|| black_box(frame(&ctx, &mut app, Vec::new()))));
 
+    // The Form tab beside the text: the caret's section as a form, rebuilt every frame.
+    app.run(authproxy_manager::app::commands::Command::ShowForm, &ctx);
+    frame(&ctx, &mut app, Vec::new());
+    keystrokes(c, "keystroke_frame_10k_form_tab", &ctx, &mut app);
+
     // With Windows rules every plaintext secret is a warning: the Problems list has thousands of rows.
     let ctx = Context::default();
     let mut app = window(&path, Platform::Windows, &ctx);
