@@ -252,26 +252,18 @@ fn add_spec_rows(
     let twin_written = spec
         .twin
         .is_some_and(|twin| section.entries.iter().any(|e| e.name == twin || e.name.starts_with(&format!("{twin}_"))));
-    match spec.numbering {
-        Numbering::Single if written.is_empty() && !spec.protected && !twin_written => fields.push(Field {
+    // A key not written yet is offered blank, unless it only exists numbered (its rows come from
+    // the family's Add).
+    let offered_blank = spec.numbering != Numbering::NumberedOnly && written.is_empty();
+    if offered_blank && !spec.protected && !twin_written {
+        fields.push(Field {
             key: spec.name.to_owned(),
             spec: Some(spec),
             number: None,
             entry: None,
             value: None,
             group,
-        }),
-        Numbering::BareOrNumbered if written.is_empty() && !spec.protected && !twin_written => {
-            fields.push(Field {
-                key: spec.name.to_owned(),
-                spec: Some(spec),
-                number: None,
-                entry: None,
-                value: None,
-                group,
-            });
-        }
-        _ => {}
+        });
     }
     let numbered = spec.numbering != Numbering::Single && !spec.protected;
     let second_of_pair = PAIRS.iter().any(|&(_, b)| b == spec.name);
