@@ -12,7 +12,7 @@ use egui_kittest::Harness;
 use crate::gui::FixedDialogs;
 use crate::util::THIS_MACHINE;
 
-const CONFIG: &str = "[ad_client]\nhost=dc1.example.com\nservice_account_username=svc\nservice_account_password=Pw-Form-4\n\
+const CONFIG: &str = "[main]\ndebug=false\n\n[ad_client]\nhost=dc1.example.com\nservice_account_username=svc\nservice_account_password=Pw-Form-4\n\
                       search_dn=DC=example,DC=com\n\n[radius_server_auto]\nikey=DIXXXXXXXXXXXXXXXXXX\n\
                       skey=YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYY\napi_host=api-x.duosecurity.com\nradius_ip_1=10.0.0.1\n\
                       radius_secret_1=Old-Secret-9\nclient=ad_client\n\n[http_proxy]\napi_host=api-x.duosecurity.com\n\n\
@@ -131,6 +131,15 @@ fn every_widget_kind_writes_the_bytes_typing_would() {
     // A Linux proxy's rules: under Wine the picked path is a Windows one, which they cannot look up.
     if cfg!(unix) {
         assert!(harness.query_all_by_label_contains("found: ").next().is_some(), "the file is found");
+    }
+
+    // A folder: the folder dialog, and whether the folder is there.
+    show_section(&mut harness, "main");
+    click(&mut harness, "Browse for log_dir");
+    let folder = cert.parent().unwrap();
+    assert!(harness.state().text().starts_with(&format!("[main]\ndebug=false\nlog_dir={}\n", folder.display())));
+    if cfg!(unix) {
+        assert!(harness.query_all_by_label_contains(&format!("found: {}", folder.display())).next().is_some());
     }
 }
 

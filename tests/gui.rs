@@ -34,6 +34,10 @@ impl Dialogs for FixedDialogs {
     fn pick_save(&self, _start: Option<&Path>, _name: &str) -> Picked {
         picked(self.save.as_ref())
     }
+    /// The folder of the file `open` names.
+    fn pick_folder(&self, _start: Option<&Path>, _title: &str) -> Picked {
+        picked(self.open.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).as_ref())
+    }
 }
 
 pub fn environment(save: Option<PathBuf>) -> Environment {

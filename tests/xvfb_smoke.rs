@@ -89,6 +89,73 @@ fn wait_for_window(display: &str, name: &str, timeout: Duration) -> Option<Strin
     None
 }
 
+/// Starts the app on `config` in `display`, its settings in `home`; returns it and its window.
+/// A window that has not appeared after 45 s gets one more launch (a loaded CI machine
+/// starting a fresh debug build); each failed launch's log is printed.
+fn launch_window(display: &str, home: &Path, runtime: &Path, config: &Path) -> (Running, String) {
+    let launch = |attempt: u32| {
+        let log_path = home.join(format!("app-{attempt}.log"));
+        let log = std::fs::File::create(&log_path).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+            .args(["--log-level", "info", "--config"])
+            .arg(config)
+            .env("DISPLAY", display)
+            .env("XDG_RUNTIME_DIR", runtime)
+            // The window's settings and recent files stay in this test's folder.
+            .env("XDG_CONFIG_HOME", home)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("the app starts");
+        (Running(child), log_path)
+    };
+    let mut failures = Vec::new();
+    for attempt in 1..=2 {
+        let (mut app, log_path) = launch(attempt);
+        if let Some(window) = wait_for_window(display, "authproxy-manager", Duration::from_secs(45)) {
+            return (app, window);
+        }
+        let exited = app.0.try_wait().ok().flatten();
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let failure = format!("launch {attempt}: no window within 45 s (exit status: {exited:?}); its log:\n{log}");
+        eprintln!("{failure}");
+        failures.push(failure);
+    }
+    panic!("the app never showed a window:\n{}", failures.join("\n"))
+}
+
+/// A private runtime folder, as a desktop session gives one.
+fn runtime_dir(home: &Path) -> PathBuf {
+    let runtime = home.join("xdg");
+    std::fs::create_dir(&runtime).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    runtime
+}
+
+/// Takes a screenshot of the whole display into `name` under the test's kept folder.
+fn screenshot(display: &str, name: &str) -> PathBuf {
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let status = Command::new("import").args(["-window", "root"]).arg(&shot).env("DISPLAY", display).status().unwrap();
+    assert!(status.success(), "screenshot {name} taken");
+    shot
+}
+
+/// The mean brightness of a screenshot, 0 (black) to 1 (white).
+fn mean_brightness(shot: &Path) -> f64 {
+    let out = Command::new("convert")
+        .arg(shot)
+        .args(["-colorspace", "Gray", "-format", "%[fx:mean]", "info:"])
+        .output()
+        .expect("ImageMagick's convert runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim().parse().unwrap_or_else(|_| panic!("a brightness for {}: {text:?}", shot.display()))
+}
+
 #[test]
 fn the_real_window_renders_takes_typing_and_saves() {
     let _one = ONE_DISPLAY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -97,13 +164,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
     }
     let (_xvfb, display) = start_xvfb();
     let dir = tempfile::tempdir().unwrap();
-    let runtime = dir.path().join("xdg");
-    std::fs::create_dir(&runtime).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
+    let runtime = runtime_dir(dir.path());
     let config = dir.path().join("authproxy.cfg");
     let original = std::fs::read(samples_dir().join("i03_typo_key.cfg")).unwrap();
     std::fs::write(&config, &original).unwrap();
@@ -114,40 +175,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
     });
     assert!(ready, "Xvfb on {display} answers");
 
-    let launch = |attempt: u32| {
-        let log_path = dir.path().join(format!("app-{attempt}.log"));
-        let log = std::fs::File::create(&log_path).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
-            .args(["--log-level", "info", "--config"])
-            .arg(&config)
-            .env("DISPLAY", &display)
-            .env("XDG_RUNTIME_DIR", &runtime)
-            // The window's settings and recent files stay in this test's folder.
-            .env("XDG_CONFIG_HOME", dir.path())
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("the app starts");
-        (Running(child), log_path)
-    };
-    // A window that has not appeared after 45 s gets one more launch (a loaded CI machine
-    // starting a fresh debug build); each failed launch's log is printed.
-    let mut failures = Vec::new();
-    let mut found = None;
-    for attempt in 1..=2 {
-        let (mut app, log_path) = launch(attempt);
-        if let Some(window) = wait_for_window(&display, "authproxy-manager", Duration::from_secs(45)) {
-            found = Some((app, window));
-            break;
-        }
-        let exited = app.0.try_wait().ok().flatten();
-        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-        let failure = format!("launch {attempt}: no window within 45 s (exit status: {exited:?}); its log:\n{log}");
-        eprintln!("{failure}");
-        failures.push(failure);
-    }
-    let Some((_app, window)) = found else { panic!("the app never showed a window:\n{}", failures.join("\n")) };
+    let (_app, window) = launch_window(&display, dir.path(), &runtime, &config);
     let titled = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
         xdotool(&display, &["getwindowname", &window]) == "authproxy.cfg - authproxy-manager"
     });
@@ -164,9 +192,7 @@ fn the_real_window_renders_takes_typing_and_saves() {
     assert!(modified, "typing marks the file modified: {}", xdotool(&display, &["getwindowname", &window]));
     std::thread::sleep(Duration::from_millis(800));
 
-    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xvfb-smoke.png");
-    let status = Command::new("import").args(["-window", "root"]).arg(&shot).env("DISPLAY", &display).status().unwrap();
-    assert!(status.success(), "screenshot taken");
+    let shot = screenshot(&display, "xvfb-smoke.png");
     let colours = Command::new("convert").arg(&shot).args(["-format", "%k", "info:"]).output().unwrap();
     let colours: usize = String::from_utf8_lossy(&colours.stdout).trim().parse().unwrap_or(0);
     assert!(
@@ -178,10 +204,9 @@ fn the_real_window_renders_takes_typing_and_saves() {
     // F4 shows the section at the caret as a form beside the text: the right-hand panel changes.
     xdotool(&display, &["key", "--window", &window, "F4"]);
     std::thread::sleep(Duration::from_millis(1500));
-    let form_shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xvfb-form.png");
-    let status =
-        Command::new("import").args(["-window", "root"]).arg(&form_shot).env("DISPLAY", &display).status().unwrap();
-    assert!(status.success(), "screenshot of the form taken");
+    let form_shot = screenshot(&display, "xvfb-form.png");
+    let brightness = mean_brightness(&form_shot);
+    assert!(brightness < 0.3, "without a theme setting X11 gets the dark theme (mean brightness {brightness:.2})");
     let compared = Command::new("compare")
         .args(["-metric", "AE"])
         .arg(&shot)
@@ -207,6 +232,49 @@ fn the_real_window_renders_takes_typing_and_saves() {
     assert!(text.starts_with(std::str::from_utf8(&original).unwrap()), "untouched bytes are kept");
     assert!(text.trim_end().ends_with("debug=true"), "the typed line is saved: {text:?}");
     assert_eq!(std::fs::read(dir.path().join("authproxy.cfg.bak")).unwrap(), original);
+}
+
+/// The light theme, chosen in the settings, gives a light window whose form is still drawn
+/// (kept as target/tmp/xvfb-form-light.png; the palette's contrast is a unit test).
+#[test]
+fn the_light_theme_setting_gives_a_light_window_and_form() {
+    let _one = ONE_DISPLAY_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for tool in ["Xvfb", "xdotool", "import", "convert"] {
+        require(tool);
+    }
+    let (_xvfb, display) = start_xvfb();
+    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
+        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
+    });
+    assert!(ready, "Xvfb on {display} answers");
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = runtime_dir(dir.path());
+    let settings = dir.path().join("authproxy-manager").join("settings.json");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, br#"{ "theme": "light" }"#).unwrap();
+    let config = dir.path().join("authproxy.cfg");
+    std::fs::copy(samples_dir().join("i03_typo_key.cfg"), &config).unwrap();
+
+    let (_app, window) = launch_window(&display, dir.path(), &runtime, &config);
+    let titled = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
+        xdotool(&display, &["getwindowname", &window]) == "authproxy.cfg - authproxy-manager"
+    });
+    assert!(titled, "the title names the file");
+    std::thread::sleep(Duration::from_secs(2));
+    xdotool(&display, &["windowfocus", "--sync", &window]);
+    xdotool(&display, &["mousemove", "--window", &window, "500", "300", "click", "1"]);
+    xdotool(&display, &["key", "--window", &window, "F4"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let shot = screenshot(&display, "xvfb-form-light.png");
+    let brightness = mean_brightness(&shot);
+    assert!(
+        brightness > 0.75,
+        "the light theme gives a light window (mean brightness {brightness:.2}, {})",
+        shot.display()
+    );
+    let colours = Command::new("convert").arg(&shot).args(["-format", "%k", "info:"]).output().unwrap();
+    let colours: usize = String::from_utf8_lossy(&colours.stdout).trim().parse().unwrap_or(0);
+    assert!(colours > 50, "text and the form are drawn, not a blank light surface ({colours} colours)");
 }
 
 /// The window's own test hooks: a panic in a frame writes a crash report and exits 70 without

@@ -630,9 +630,14 @@ impl AuthProxyApp {
                 }
                 return;
             }
-            FormAction::Browse { section, key } => {
+            FormAction::Browse { section, key, folder } => {
                 let start = super::form::browse_start(self.buffer.install_dir().as_deref());
-                match self.env.dialogs.pick_file(start.as_deref(), &format!("Choose the file for {key}")) {
+                let picked = if folder {
+                    self.env.dialogs.pick_folder(start.as_deref(), &format!("Choose the folder for {key}"))
+                } else {
+                    self.env.dialogs.pick_file(start.as_deref(), &format!("Choose the file for {key}"))
+                };
+                match picked {
                     Picked::Path(path) => doc.set_key(section, &key, Some(&path.display().to_string())),
                     Picked::Cancelled => return,
                     Picked::Unavailable => {

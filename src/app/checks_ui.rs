@@ -221,7 +221,7 @@ impl Run {
 
 fn verdict_colour(verdict: Verdict, palette: &Palette) -> Color32 {
     match verdict {
-        Verdict::Passed => Color32::from_rgb(0x2e, 0xa0, 0x43),
+        Verdict::Passed => palette.passed,
         Verdict::Warning => palette.warning,
         Verdict::Failed => palette.error,
         Verdict::Skipped => palette.gutter_text,
@@ -308,7 +308,7 @@ fn draw_row(ui: &mut Ui, key: (u64, usize), row: &Row, palette: &Palette) -> Opt
 fn draw_step(ui: &mut Ui, step: &StepResult, service: connectivity::Service, palette: &Palette) {
     let millis = step.duration.as_secs_f64() * 1000.0;
     let (word, colour, text, advice) = match &step.outcome {
-        StepOutcome::Passed { detail } => ("ok", Color32::from_rgb(0x2e, 0xa0, 0x43), detail.clone(), None),
+        StepOutcome::Passed { detail } => ("ok", palette.passed, detail.clone(), None),
         StepOutcome::Failed { problem } => {
             ("failed", palette.error, problem.to_string(), Some(problem.advice_for(service)))
         }

@@ -922,7 +922,7 @@ fn completion_row(ui: &mut Ui, item: &Completion, selected: bool) -> Response {
     let weak = ui.visuals().weak_text_color();
     job.append(&item.label, 0.0, egui::TextFormat::simple(body.clone(), strong));
     let tag = if item.required { format!("  {kind} · required") } else { format!("  {kind}") };
-    let tag_colour = if item.required { Color32::from_rgb(0xd2, 0x99, 0x22) } else { weak };
+    let tag_colour = if item.required { Palette::for_visuals(ui.visuals()).warning } else { weak };
     job.append(&tag, 0.0, egui::TextFormat::simple(small.clone(), tag_colour));
     let first_sentence = item.doc.split_inclusive(". ").next().unwrap_or("").trim();
     if !first_sentence.is_empty() {

@@ -36,6 +36,11 @@ pub trait Dialogs {
         let _ = title;
         self.pick_open(start_dir)
     }
+    /// Asks for a folder (the proxy's `log_dir`); `title` says which.
+    fn pick_folder(&self, start_dir: Option<&Path>, title: &str) -> Picked {
+        let _ = title;
+        self.pick_open(start_dir)
+    }
 }
 
 /// rfd's dialogs: the desktop portal or zenity on Linux, the common file dialog on Windows.
@@ -100,6 +105,14 @@ impl Dialogs for NativeDialogs {
             dialog = dialog.set_directory(dir);
         }
         timed(|| dialog.pick_file())
+    }
+
+    fn pick_folder(&self, start_dir: Option<&Path>, title: &str) -> Picked {
+        let mut dialog = rfd::FileDialog::new().set_title(title);
+        if let Some(dir) = start_dir {
+            dialog = dialog.set_directory(dir);
+        }
+        timed(|| dialog.pick_folder())
     }
 }
 

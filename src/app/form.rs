@@ -33,7 +33,7 @@ pub enum FormAction {
     /// Decrypt the protected value at this entry to check it.
     CheckProtected { section: usize, entry: usize },
     /// Pick a file for `key` with the file dialog.
-    Browse { section: usize, key: String },
+    Browse { section: usize, key: String, folder: bool },
 }
 
 /// What the form needs besides the text.
@@ -271,13 +271,12 @@ impl FormView {
                 let mut action = None;
                 ui.horizontal(|ui| {
                     action = self.text_field(ui, section, field, spec, label, false);
-                    let browse = (kind == PathKind::File).then(|| ui.button("Browse…"));
-                    if let Some(browse) = &browse {
-                        let name = format!("Browse for {}", field.key);
-                        browse.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-                    }
-                    if browse.is_some_and(|b| b.clicked()) {
-                        action = Some(FormAction::Browse { section, key: field.key.clone() });
+                    let browse = ui.button("Browse…");
+                    let name = format!("Browse for {}", field.key);
+                    browse.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                    if browse.clicked() {
+                        let folder = kind == PathKind::Directory;
+                        action = Some(FormAction::Browse { section, key: field.key.clone(), folder });
                     }
                 });
                 if let Some(value) = value.filter(|v| !v.trim().is_empty()) {

@@ -164,10 +164,7 @@ fn ldap(request: &LoginRequest, doc: &Document, title: String) -> (Report, Verdi
         }
     };
     let credentials = &request.credentials;
-    let field = match &credentials.factor {
-        Some(factor) => Zeroizing::new(format!("{},{}", credentials.password.as_str(), factor.as_str())),
-        None => credentials.password.clone(),
-    };
+    let field = login::ldap::bind_password(&credentials.password, credentials.factor.as_deref().map(|f| f.as_str()));
     let (steps, verdict) = login::ldap::run_blocking(&target, &credentials.user, &field, LISTEN);
     drop(field);
     let mut lines = vec![OutputLine::plain(format!(
@@ -176,8 +173,7 @@ fn ldap(request: &LoginRequest, doc: &Document, title: String) -> (Report, Verdi
         target.tls_listener.map_or_else(|| "not configured".to_owned(), |l| l.to_string())
     ))];
     for step in &steps {
-        let mut line =
-            OutputLine::plain(format!("  {:>9}  {}: {}", report::duration_text(step.took), step.what, step.detail));
+        let mut line = OutputLine::plain(format!("  {}", report::ldap_step_line(step)));
         line.severity = (!step.ok).then_some(Severity::Error);
         lines.push(line);
     }
@@ -204,7 +200,7 @@ fn append_proxy_view(report: &mut Report, doc: &Document, path: Option<PathBuf>,
     std::thread::sleep(Duration::from_millis(300));
     let install = crate::service::install_dir_for(path.as_deref());
     let config = path.unwrap_or_else(|| install.join("conf").join("authproxy.cfg"));
-    let requests = crate::cli::test_login::proxy_view(doc, &config, &install, user, started);
+    let requests = crate::logfile::describe::requests_since(doc, &config, &install, user, started);
     if requests.is_empty() {
         report.lines.push(OutputLine::plain(format!(
             "The proxy's log ({}) has no request of this user since the test began.",

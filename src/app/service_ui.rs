@@ -214,10 +214,11 @@ impl ServiceUi {
 }
 
 fn badge_colour(state: &ServiceState, ui: &Ui) -> Color32 {
+    let palette = Palette::for_visuals(ui.visuals());
     match state {
-        ServiceState::Running => Color32::from_rgb(0x2e, 0xa0, 0x43),
-        ServiceState::Stopped | ServiceState::AccessDenied => Color32::from_rgb(0xd7, 0x3a, 0x49),
-        ServiceState::Starting | ServiceState::Stopping => Color32::from_rgb(0xd2, 0x99, 0x22),
+        ServiceState::Running => palette.passed,
+        ServiceState::Stopped | ServiceState::AccessDenied => palette.error,
+        ServiceState::Starting | ServiceState::Stopping => palette.warning,
         _ => ui.visuals().weak_text_color(),
     }
 }

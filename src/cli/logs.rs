@@ -12,7 +12,7 @@ use std::time::Duration;
 use rustc_hash::FxHashSet;
 
 use crate::config::{decode, Document};
-use crate::logfile::catalogue::{config_lines, Signature};
+use crate::logfile::describe::{local_time, request_text};
 use crate::logfile::export::{self, Redaction};
 use crate::logfile::filter::{parse_time, ClientMatch, Query, Summary, TimeContext};
 use crate::logfile::{Level, LogIndex, Outcome, Request, Timestamp};
@@ -261,58 +261,6 @@ impl Printer<'_> {
     }
 }
 
-/// A request as `logs` prints it: the summary line, the reason, the timeline, and each known
-/// failure with the config lines concerned (when the config is known).
-pub(crate) fn request_text(index: &LogIndex, request: &Request, config: Option<&(PathBuf, Document)>) -> String {
-    let mut text = String::new();
-    let when = request.start.map_or_else(|| "(no time)".to_owned(), local_time);
-    let client = match (request.client, request.port) {
-        (Some(c), Some(p)) => format!("{c}:{p}"),
-        (Some(c), None) => c.to_string(),
-        _ => "-".to_owned(),
-    };
-    let id = request.radius_id.map(|i| format!(" id {i}")).unwrap_or_default();
-    let took = request.duration_micros().map(|d| format!("  {}", duration(d))).unwrap_or_default();
-    let duplicates =
-        if request.duplicates > 0 { format!("  {} duplicate request(s)", request.duplicates) } else { String::new() };
-    text.push_str(&format!(
-        "{when}  {:<7} {}  from {client}{id}  {}{took}{duplicates}\n",
-        request.outcome.name(),
-        request.user.as_deref().unwrap_or("(no user)"),
-        request.section.as_deref().unwrap_or("(section unknown)"),
-    ));
-    if let Some(reason) = &request.reason {
-        text.push_str(&format!("    reason: {reason}\n"));
-    }
-    if let Some(first) = request.phases.first() {
-        let mut steps = Vec::new();
-        let mut previous = first.utc_micros;
-        for phase in &request.phases {
-            steps.push(format!("{} +{}", phase.kind.label(), duration(phase.utc_micros - previous)));
-            previous = phase.utc_micros;
-        }
-        text.push_str(&format!("    timeline: {}\n", steps.join(" → ")));
-    }
-    let mut explained: Vec<&Signature> = Vec::new();
-    for (_, signature) in index.findings_of(request) {
-        if explained.iter().any(|s| s.id == signature.id) {
-            continue;
-        }
-        explained.push(signature);
-        text.push_str(&format!("    {}: {} {}\n", signature.title, signature.explanation, signature.fix));
-        if let Some((path, doc)) = config {
-            for line in config_lines(signature.config, doc, request.section.as_deref()) {
-                let what = line
-                    .key
-                    .as_deref()
-                    .map_or_else(|| format!("[{}]", line.section), |k| format!("[{}] {k}", line.section));
-                text.push_str(&format!("      see {}:{}: {what}\n", path.display(), line.line + 1));
-            }
-        }
-    }
-    text
-}
-
 fn request_key(request: &Request) -> String {
     format!("{:?}|{:?}|{:?}|{:?}|{:?}", request.kind, request.client, request.port, request.radius_id, request.user)
 }
@@ -322,32 +270,6 @@ fn hash(bytes: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     bytes.hash(&mut hasher);
     hasher.finish()
-}
-
-/// A moment as the log wrote it: local time with its offset.
-fn local_time(time: Timestamp) -> String {
-    let local = Timestamp {
-        utc_micros: time.utc_micros.saturating_add(i64::from(time.offset_minutes) * 60_000_000),
-        offset_minutes: 0,
-    };
-    let text = local.to_string();
-    let text = text.trim_end_matches('Z');
-    let seconds = text.split('.').next().unwrap_or(text).replacen('T', " ", 1);
-    let offset = time.offset_minutes;
-    format!(
-        "{seconds}{}{:02}{:02}",
-        if offset < 0 { '-' } else { '+' },
-        offset.unsigned_abs() / 60,
-        offset.unsigned_abs() % 60
-    )
-}
-
-fn duration(micros: i64) -> String {
-    if micros < 1_000_000 {
-        format!("{} ms", micros / 1000)
-    } else {
-        format!("{:.1} s", micros as f64 / 1e6)
-    }
 }
 
 fn print_summary(index: &LogIndex, requests: &[u32], format: super::Format, out: &mut dyn Write) {

@@ -107,7 +107,7 @@ pub fn test_login(
     let started = std::time::SystemTime::now();
     let exchange = login::exchange::run_blocking(&target, &credentials, &client, listen);
     drop(credentials);
-    let proxy_view = proxy_view(&doc, &path, &install, &args.user, started);
+    let proxy_view = crate::logfile::describe::requests_since(&doc, &path, &install, &args.user, started);
     let advice = login::advice(&target, &exchange, &client);
     let verdict = login::verdict(&exchange);
     match args.format {
@@ -186,10 +186,8 @@ fn ldap_login(
             return ExitCode::from(2);
         }
     };
-    let field = match &args.factor {
-        Some(factor) => Zeroizing::new(format!("{},{factor}", password.as_str())),
-        None => password,
-    };
+    let field = login::ldap::bind_password(&password, args.factor.as_deref());
+    drop(password);
     let timeout = Duration::from_secs(args.listen.max(1));
     let (steps, verdict) = login::ldap::run_blocking(&target, &args.user, &field, timeout);
     drop(field);
@@ -204,9 +202,7 @@ fn ldap_login(
                 crate::logfile::display_text(args.user.as_bytes())
             );
             for step in &steps {
-                let mark = if step.ok { "ok" } else { "failed" };
-                let _ =
-                    writeln!(out, "  {:<9} {mark:<6} {}: {}", report::duration_text(step.took), step.what, step.detail);
+                let _ = writeln!(out, "  {}", report::ldap_step_line(step));
             }
             for line in &advice {
                 let _ = writeln!(out, "{line}");
@@ -231,29 +227,6 @@ fn ldap_login(
         Verdict::NoAnswer => 3,
         Verdict::Failed => 2,
     })
-}
-
-/// The proxy's own log of the test: requests of `user` that began since the test started (two
-/// seconds of clock skew allowed), as `logs` prints them. Empty when the log folder cannot be read.
-pub(crate) fn proxy_view(
-    doc: &Document,
-    config: &std::path::Path,
-    install: &std::path::Path,
-    user: &str,
-    started: std::time::SystemTime,
-) -> Vec<String> {
-    let Ok(since) = started.duration_since(std::time::UNIX_EPOCH) else { return Vec::new() };
-    let since = i64::try_from(since.as_micros()).unwrap_or(i64::MAX).saturating_sub(2_000_000);
-    let dir = crate::service::logs::log_dir(doc, install);
-    let Ok(index) = crate::logfile::LogIndex::read_dir(&dir) else { return Vec::new() };
-    let query = crate::logfile::filter::Query { user: Some(user.to_owned()), since: Some(since), ..Default::default() };
-    let found = query.run(&index);
-    let known = (config.to_path_buf(), doc.clone());
-    found
-        .requests
-        .iter()
-        .map(|&r| super::logs::request_text(&index, &index.requests[r as usize], Some(&known)))
-        .collect()
 }
 
 fn read_password(user: &str, input: &mut dyn std::io::BufRead) -> std::io::Result<Zeroizing<String>> {

@@ -236,10 +236,16 @@ impl Document {
         self.sections.iter().find(|s| s.name == name)
     }
 
-    /// The index of the section whose block contains 0-based `line`.
+    /// The index of the section whose block contains 0-based `line`. The line just past a final
+    /// line break, where a caret at the end of the file sits, belongs to the last section.
     #[must_use]
     pub fn section_at_line(&self, line: usize) -> Option<usize> {
-        self.sections.iter().position(|s| s.line <= line && line < s.end_line)
+        let within = self.sections.iter().position(|s| s.line <= line && line < s.end_line);
+        within.or_else(|| {
+            let last = self.sections.len().checked_sub(1)?;
+            let ends_with_break = self.lines.last().is_some_and(|l| !l.eol.slice(&self.text).is_empty());
+            (ends_with_break && line == self.lines.len() && self.sections[last].end_line == line).then_some(last)
+        })
     }
 
     /// 1-based line/column of a byte offset.
@@ -317,6 +323,19 @@ impl EntryBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_caret_past_a_final_line_break_is_in_the_last_section() {
+        let doc = Document::parse("; top\n[main]\ndebug=true\n[cloud]\nikey=DIX\n");
+        let at = |line| doc.section_at_line(line).map(|i| doc.sections[i].name.as_str());
+        assert_eq!(
+            (at(0), at(1), at(2), at(3), at(4), at(5), at(6)),
+            (None, Some("main"), Some("main"), Some("cloud"), Some("cloud"), Some("cloud"), None)
+        );
+        let unterminated = Document::parse("[main]\ndebug=true");
+        assert_eq!((unterminated.section_at_line(1), unterminated.section_at_line(2)), (Some(0), None));
+        assert_eq!(Document::parse("; only a comment\n").section_at_line(1), None);
+    }
 
     #[test]
     fn debug_output_shows_structure_but_no_secret_and_no_text() {

@@ -3,6 +3,7 @@
 //! with known failures explained and linked to the config line concerned.
 
 pub mod catalogue;
+pub mod describe;
 pub mod export;
 pub mod files;
 pub mod filter;

@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope};
+use zeroize::Zeroizing;
 
 use super::advice::Verdict;
 use super::target::TargetProblem;
@@ -53,6 +54,16 @@ pub fn ldap_target(doc: &Document, section: &str) -> Result<LdapTarget, TargetPr
         listener: SocketAddr::new(interface, port("port", 389)?),
         tls_listener: if tls { Some(SocketAddr::new(interface, port("ssl_port", 636)?)) } else { None },
     })
+}
+
+/// What the bind sends as the password: the password, then the factor after a comma when one
+/// is given (`password,push`), as Duo's LDAP proxy reads it.
+#[must_use]
+pub fn bind_password(password: &str, factor: Option<&str>) -> Zeroizing<String> {
+    match factor {
+        Some(factor) => Zeroizing::new(format!("{password},{factor}")),
+        None => Zeroizing::new(password.to_owned()),
+    }
 }
 
 /// One step of an LDAP test login.

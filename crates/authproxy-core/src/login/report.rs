@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::exchange::{Ending, Exchange, Step};
+use super::ldap::LdapStep;
 use crate::logfile::display_text;
 
 /// A duration as an administrator reads it: milliseconds under a second, else seconds.
@@ -30,6 +31,13 @@ pub fn step_text(step: &Step) -> String {
         Step::Answered { code } => code.clone(),
         Step::NoAnswer => "no answer; stopped listening".to_owned(),
     }
+}
+
+/// One step of an LDAP test login in a line: how long, whether it worked, what, and the answer.
+#[must_use]
+pub fn ldap_step_line(step: &LdapStep) -> String {
+    let mark = if step.ok { "ok" } else { "failed" };
+    format!("{:>9}  {mark:<6} {}: {}", duration_text(step.took), step.what, step.detail)
 }
 
 /// The timeline: a line per step, its time from the first send first.
