@@ -20,8 +20,12 @@ const CONFIG: &str = "[main]\ndebug=false\n\n[ad_client]\nhost=dc1.example.com\n
                       api_host=api-x.duosecurity.com\n";
 
 fn open(dir: &Path, picked_file: Option<PathBuf>) -> Harness<'static, AuthProxyApp> {
+    open_text(dir, CONFIG, picked_file)
+}
+
+fn open_text(dir: &Path, text: &str, picked_file: Option<PathBuf>) -> Harness<'static, AuthProxyApp> {
     let path = dir.join("authproxy.cfg");
-    std::fs::write(&path, CONFIG).unwrap();
+    std::fs::write(&path, text).unwrap();
     let env = Environment::detached(
         Box::new(FixedDialogs { open: picked_file, save: None }),
         std::sync::Arc::new(THIS_MACHINE),
@@ -141,6 +145,21 @@ fn every_widget_kind_writes_the_bytes_typing_would() {
     if cfg!(unix) {
         assert!(harness.query_all_by_label_contains(&format!("found: {}", folder.display())).next().is_some());
     }
+}
+
+/// `[DEFAULT]`'s keys reach every section: the form shows what a section inherits, and a
+/// checkbox ticked by an inherited `true`.
+#[test]
+fn what_default_gives_a_section_shows_in_its_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("[DEFAULT]\ndebug=true\n\n{CONFIG}");
+    let mut harness = open_text(dir.path(), &text, None);
+    show_section(&mut harness, "radius_server_auto");
+    click(&mut harness, "Advanced");
+    assert!(harness.query_all_by_label("from [DEFAULT]: true").next().is_some());
+    harness.get_by_label("debug").scroll_to_me();
+    harness.run();
+    assert_eq!(harness.get_by_label("debug").accesskit_node().toggled(), Some(egui::accesskit::Toggled::True));
 }
 
 #[test]

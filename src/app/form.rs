@@ -181,8 +181,20 @@ impl FormView {
                 label_id = Some(label.id);
                 label.on_hover_text(spec.help);
             }
-            if field.value.is_none() {
-                ui.label(RichText::new(format!("default: {}", default_text(spec))).weak().small());
+            match (&field.value, &field.inherited) {
+                (None, Some(inherited)) => {
+                    let shown = if spec.secret {
+                        "********".to_owned()
+                    } else {
+                        crate::logfile::display_text(inherited.as_bytes())
+                    };
+                    ui.label(RichText::new(format!("from [DEFAULT]: {shown}")).weak().small())
+                        .on_hover_text("The proxy copies [DEFAULT]'s keys into every section that does not set them.");
+                }
+                (None, None) => {
+                    ui.label(RichText::new(format!("default: {}", default_text(spec))).weak().small());
+                }
+                _ => {}
             }
             let named = |response: egui::Response, what: &str| {
                 let name = format!("{what} {}", field.key);
@@ -213,7 +225,11 @@ impl FormView {
     /// A bool: a checkbox showing the value in effect (the default when the key is not written).
     fn bool_box(&mut self, ui: &mut Ui, section: usize, field: &Field, spec: &KeySpec) -> Option<FormAction> {
         let written = field.value.as_deref();
-        let mut checked = written.or(spec.default).and_then(crate::validate::checker_bool).unwrap_or(false);
+        let mut checked = written
+            .or(field.inherited.as_deref())
+            .or(spec.default)
+            .and_then(crate::validate::checker_bool)
+            .unwrap_or(false);
         let text = RichText::new(&field.key).monospace().strong();
         let response = ui.checkbox(&mut checked, text).on_hover_text(spec.help);
         response.changed().then(|| FormAction::Set {

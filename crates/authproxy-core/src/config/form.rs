@@ -110,6 +110,9 @@ pub struct Field {
     pub entry: Option<usize>,
     /// The value as the proxy reads it, when written.
     pub value: Option<String>,
+    /// The value `[DEFAULT]` gives it, when it is not written here (the proxy copies `[DEFAULT]`'s
+    /// keys into every section).
+    pub inherited: Option<String>,
     /// Its group.
     pub group: Group,
 }
@@ -181,8 +184,14 @@ pub fn form(doc: &Document, index: usize, version: Option<ProxyVersion>) -> Opti
             number: None,
             entry: Some(i),
             value: Some(entry.value.to_string()),
+            inherited: None,
             group: Group::Other,
         });
+    }
+    if let Some(defaults) = doc.sections.iter().find(|s| s.is_default()).filter(|_| !section.is_default()) {
+        for field in fields.iter_mut().filter(|f| f.value.is_none()) {
+            field.inherited = defaults.value(&field.key.to_ascii_lowercase()).map(str::to_owned);
+        }
     }
     order_rows(&mut fields);
     let comments = (section.line + 1..section.end_line)
@@ -245,6 +254,7 @@ fn add_spec_rows(
             number,
             entry: Some(i),
             value: Some(entry.value.to_string()),
+            inherited: None,
             group,
         });
     }
@@ -262,6 +272,7 @@ fn add_spec_rows(
             number: None,
             entry: None,
             value: None,
+            inherited: None,
             group,
         });
     }
@@ -381,6 +392,19 @@ mod tests {
             .filter(|k| k.starts_with("radius_"))
             .collect();
         assert_eq!(rows, ["radius_ip_1", "radius_secret_1", "radius_ip_2", "radius_secret_2"], "pairs go together");
+    }
+
+    #[test]
+    fn keys_default_gives_show_as_inherited_where_not_written() {
+        let text = format!("[DEFAULT]\ndebug=true\nFailmode=safe\n\n{TEXT}");
+        let doc = Document::parse(&text);
+        let form = form(&doc, 1, None).unwrap();
+        let find = |key: &str| form.fields.iter().find(|f| f.key == key).unwrap_or_else(|| panic!("{key}"));
+        assert_eq!((find("debug").value.as_deref(), find("debug").inherited.as_deref()), (None, Some("true")));
+        assert_eq!(find("failmode").inherited, None, "written here: [DEFAULT]'s value does not apply");
+        assert_eq!(find("port").inherited, None);
+        let itself = super::form(&doc, 0, None).unwrap();
+        assert!(itself.fields.iter().all(|f| f.inherited.is_none()));
     }
 
     #[test]
