@@ -5,7 +5,8 @@
 #   - the test directory servers: OpenLDAP (slapd, ldap-utils) and a Samba AD domain controller
 #     (samba with its AD provisioning, DSDB and VFS modules), and openssl for their certificates;
 #   - iproute2 for the network namespace of the "no answer at all" tests;
-#   - FreeRADIUS, standing in for the proxy's RADIUS listener in the test-login tests.
+#   - FreeRADIUS, standing in for the proxy's RADIUS listener in the test-login tests;
+#   - OpenSSH's server and client: each fleet test node is a real sshd on loopback.
 # Usage: sudo bash ci/setup-debian.sh        (quiet; the apt log is /tmp/apm-setup-apt.log)
 set -euo pipefail
 
@@ -17,6 +18,7 @@ PACKAGES=(
   samba samba-ad-provision samba-dsdb-modules samba-vfs-modules
   iproute2
   freeradius
+  openssh-server openssh-client
 )
 
 [ "$(id -u)" -eq 0 ] || { echo "ci/setup-debian.sh: installing packages needs root: sudo bash ci/setup-debian.sh" >&2; exit 3; }
@@ -32,6 +34,6 @@ export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}"
 } >/tmp/apm-setup-apt.log 2>&1 || { tail -20 /tmp/apm-setup-apt.log >&2; echo "ci/setup-debian.sh: apt-get failed (log: /tmp/apm-setup-apt.log)" >&2; exit 3; }
 # A package may have started system services on the test servers' ports; the tests run their own.
-for service in slapd samba-ad-dc smbd nmbd winbind freeradius; do
+for service in slapd samba-ad-dc smbd nmbd winbind freeradius ssh; do
   if command -v systemctl >/dev/null && systemctl is-active -q "$service" 2>/dev/null; then systemctl stop "$service" || true; fi
 done

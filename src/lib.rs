@@ -7,7 +7,7 @@
 //! Only [`app`] depends on the GUI.
 
 pub use authproxy_core::{
-    complete, config, connectivity, crash, logfile, login, platform, schema, secrets, service, text, validate,
+    complete, config, connectivity, crash, fleet, logfile, login, platform, schema, secrets, service, text, validate,
 };
 
 pub mod app;

@@ -74,6 +74,10 @@ mod service_linux;
 #[cfg(target_os = "linux")]
 mod connectivity;
 
+/// Several proxies over SSH: each node a real sshd with its own install and service (Linux).
+#[cfg(target_os = "linux")]
+mod fleet;
+
 /// Real DPAPI and the real binary on Windows (under Wine in CI).
 #[cfg(windows)]
 mod windows;

@@ -257,3 +257,27 @@ fn the_machine_code_page_is_the_one_windows_reports() {
         .unwrap_or_else(|| panic!("no ACP in {query}"));
     assert_eq!(authproxy_manager::config::CodePage::host().number(), acp);
 }
+
+/// The fleet's node side on Windows: `node` answers a status request from standard input with
+/// the Windows service manager's view and the config, checked with this machine's DPAPI.
+#[test]
+fn the_node_command_answers_a_status_request_with_the_windows_view() {
+    let install = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(install.path().join("conf")).unwrap();
+    let config = std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap();
+    std::fs::write(install.path().join("conf").join("authproxy.cfg"), &config).unwrap();
+    let request = serde_json::json!({"protocol": 1, "op": "status", "install_dir": install.path().display().to_string()});
+    let mut child = exe().arg("node").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let reply: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = &reply["status"];
+    assert_eq!(status["os"], "windows", "{reply}");
+    assert_eq!(status["config_sha256"], authproxy_manager::fleet::protocol::sha256_hex(&config));
+    // Plaintext secrets on Windows: the checker's warnings, run here with this machine's rules.
+    assert!(status["warnings"].as_u64().unwrap() > 0, "{reply}");
+    // Nothing is installed as DuoAuthProxy in this prefix.
+    assert_eq!(status["service"], "not installed", "{reply}");
+    assert!(status["config_path"].as_str().unwrap().ends_with(r"conf\authproxy.cfg"), "{reply}");
+}

@@ -189,15 +189,7 @@ fn write(path: &Path, settings: &Settings) -> std::io::Result<()> {
 /// `$XDG_CONFIG_HOME/authproxy-manager/settings.json` (else `~/.config/…`) elsewhere.
 #[must_use]
 pub fn default_path() -> Option<PathBuf> {
-    let base = if cfg!(windows) {
-        std::env::var_os("APPDATA").map(PathBuf::from)
-    } else {
-        std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
-    };
-    base.map(|b| b.join("authproxy-manager").join("settings.json"))
+    crate::platform::app_config_dir().map(|dir| dir.join("settings.json"))
 }
 
 #[cfg(test)]

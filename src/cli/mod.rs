@@ -2,7 +2,9 @@
 //! `logs`, `test-login`.
 
 pub mod check;
+pub mod fleet;
 pub mod logs;
+pub mod node;
 pub mod protect;
 pub mod service;
 pub mod test_login;
@@ -65,6 +67,10 @@ pub enum Command {
     /// Send a login to the proxy's own RADIUS listener as the VPN or firewall would (password from
     /// standard input), time every step, and say what the timing means for that client.
     TestLogin(test_login::TestLoginArgs),
+    /// Every proxy of the fleet at once over SSH: `fleet status`, `fleet diff`.
+    Fleet(fleet::FleetArgs),
+    /// Answer one fleet request (JSON on standard input); the manager runs this on a node over SSH.
+    Node,
     /// Explain a finding kind, e.g. `explain UnpairedKey`.
     Explain {
         /// A kind name as printed in brackets, e.g. MissingKey.
@@ -144,6 +150,8 @@ pub fn run(cli: Cli, started: std::time::Instant) -> ExitCode {
         Some(Command::TestLogin(args)) => {
             test_login::test_login(&args, protector.as_ref(), &mut std::io::stdin().lock(), &mut out, &mut err)
         }
+        Some(Command::Fleet(args)) => fleet::fleet(&args, &mut out, &mut err),
+        Some(Command::Node) => node::node(protector.as_ref(), &mut std::io::stdin().lock(), &mut out, &mut err),
         Some(Command::Explain { kind }) => explain(&kind),
         None => {
             drop((out, err));

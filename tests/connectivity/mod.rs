@@ -7,7 +7,7 @@ mod duo;
 mod duo_server;
 mod ldap;
 mod radius;
-mod servers;
+pub mod servers;
 mod test_login;
 
 use std::sync::Arc;

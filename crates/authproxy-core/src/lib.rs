@@ -24,6 +24,7 @@ pub mod complete;
 pub mod config;
 pub mod connectivity;
 pub mod crash;
+pub mod fleet;
 pub mod logfile;
 pub mod login;
 pub mod platform;

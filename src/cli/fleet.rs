@@ -1,0 +1,340 @@
+//! `authproxy-manager fleet`: every proxy of the fleet at once over SSH: `status` and `diff`.
+//!
+//! Exit status: 0 every node answered and all is well (status: no errors; diff: in step);
+//! 1 a node could not be asked, has errors, or differs; 2 usage, or the fleet file is wrong.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::config::{decode, Document};
+use crate::fleet::diff::{self, Cell, Comparison, Verdict};
+use crate::fleet::inventory::{self, Inventory, InventoryKind, Node};
+use crate::fleet::query::{self, NodeAnswer, Route};
+use crate::fleet::ssh::Ssh;
+
+/// Arguments of `fleet`.
+#[derive(Debug, clap::Args)]
+pub struct FleetArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: FleetCommand,
+}
+
+/// `fleet` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum FleetCommand {
+    /// Every node at once: reachable, proxy version, service, config hash, findings, last login.
+    Status(Selection),
+    /// Compare the nodes' configs by section and key (comments, order and spacing ignored).
+    Diff(DiffArgs),
+}
+
+/// Which fleet and which of its nodes.
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// The fleet file: our fleet.toml, or an Ansible inventory (INI or YAML). Default:
+    /// fleet.toml in the manager's own folder.
+    #[arg(long, value_name = "FILE")]
+    pub fleet: Option<PathBuf>,
+    /// The SSH config given to every `ssh` call (`-F`), instead of the fleet file's or ~/.ssh/config.
+    #[arg(long, value_name = "FILE")]
+    pub ssh_config: Option<PathBuf>,
+    /// Seconds each node has to answer in all; a dead node never delays the others.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: super::Format,
+    /// Only these nodes (names or tags); all when none is given.
+    pub nodes: Vec<String>,
+}
+
+/// Arguments of `fleet diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Which nodes.
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Also compare this local file (e.g. the config about to be pushed), shown by its file name.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Show the rows that are the same too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Runs `fleet`.
+pub fn fleet(args: &FleetArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    match &args.command {
+        FleetCommand::Status(selection) => status(selection, out, err),
+        FleetCommand::Diff(diff_args) => diff(diff_args, out, err),
+    }
+}
+
+/// The fleet file and the nodes chosen, or the exit status after saying why not.
+fn load(selection: &Selection, err: &mut dyn Write) -> Result<(Inventory, Vec<Node>, Ssh), ExitCode> {
+    let path = match selection.fleet.clone().or_else(|| crate::platform::app_config_dir().map(|d| d.join("fleet.toml")))
+    {
+        Some(path) => path,
+        None => {
+            let _ = writeln!(err, "error: no fleet file: give one with --fleet");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let inventory = inventory::read(&path).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        ExitCode::from(2)
+    })?;
+    let nodes: Vec<Node> = inventory
+        .nodes
+        .iter()
+        .filter(|n| {
+            selection.nodes.is_empty()
+                || selection.nodes.iter().any(|s| n.name.eq_ignore_ascii_case(s) || n.tags.iter().any(|t| t == s))
+        })
+        .cloned()
+        .collect();
+    if nodes.is_empty() {
+        let _ = writeln!(err, "error: {}: no node matches {}", path.display(), selection.nodes.join(", "));
+        return Err(ExitCode::from(2));
+    }
+    let ssh = Ssh::system(selection.ssh_config.clone().or_else(|| inventory.ssh_config.clone())).map_err(|e| {
+        let _ = writeln!(err, "error: {e}");
+        ExitCode::from(2)
+    })?;
+    if !inventory.ignored.is_empty() && selection.format == super::Format::Text {
+        let kind = match inventory.kind {
+            InventoryKind::AnsibleIni => "Ansible inventory (INI)",
+            InventoryKind::AnsibleYaml => "Ansible inventory (YAML)",
+            InventoryKind::FleetToml => "fleet file",
+        };
+        let _ = writeln!(
+            err,
+            "note: {} is an {kind}: hosts, groups (as tags), ansible_host, ansible_port and ansible_user are read; \
+             ignored: {}",
+            path.display(),
+            inventory.ignored.join("; ")
+        );
+    }
+    Ok((inventory, nodes, ssh))
+}
+
+fn status(selection: &Selection, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let (_, nodes, ssh) = match load(selection, err) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let started = std::time::Instant::now();
+    let answers = query::status_all(&ssh, &nodes, Duration::from_secs(selection.timeout.max(1)));
+    let took = started.elapsed();
+    let healthy = answers.iter().all(|a| a.result.as_ref().is_ok_and(|r| r.status.errors == 0));
+    match selection.format {
+        super::Format::Json => {
+            let value = serde_json::json!({
+                "took_ms": took.as_millis(),
+                "nodes": answers.iter().map(answer_json).collect::<Vec<_>>(),
+            });
+            let _ = writeln!(out, "{value}");
+        }
+        super::Format::Text => {
+            let _ = out.write_all(status_text(&answers).as_bytes());
+            let _ = writeln!(out, "{} node(s) asked in {:.1} s", answers.len(), took.as_secs_f64());
+        }
+    }
+    if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// A node's answer as JSON, without the config's bytes.
+fn answer_json(answer: &NodeAnswer) -> serde_json::Value {
+    let mut value = serde_json::to_value(answer).unwrap_or_default();
+    if let Some(status) = value.pointer_mut("/result/Ok/status").and_then(|s| s.as_object_mut()) {
+        status.remove("config_base64");
+    }
+    value
+}
+
+/// The status table: a line per node, then each node's recent errors.
+#[must_use]
+pub fn status_text(answers: &[NodeAnswer]) -> String {
+    let mut text = String::new();
+    let width = answers.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(4);
+    text.push_str(&format!(
+        "{:<width$}  {:<7}  {:<7}  {:<22}  {:<13}  {:<12}  {:<18}  LAST LOGIN\n",
+        "NODE", "REACHED", "OS", "PROXY", "SERVICE", "CONFIG", "FINDINGS"
+    ));
+    for answer in answers {
+        let os = answer.os.map_or("-", |o| o.as_str());
+        match &answer.result {
+            Ok(answered) => {
+                let status = &answered.status;
+                let reached = match answered.route {
+                    Route::Manager => "yes",
+                    Route::ReadOnly => "read",
+                };
+                let version = status.proxy_version.as_deref().and_then(|v| v.split_whitespace().next()).unwrap_or("unknown");
+                let hash =
+                    status.config_sha256.as_deref().map_or_else(|| "unreadable".to_owned(), |h| h[..12].to_owned());
+                let findings = match answered.route {
+                    Route::Manager => format!("{} error(s) {} warn", status.errors, status.warnings),
+                    Route::ReadOnly => "not checked".to_owned(),
+                };
+                let login = status
+                    .last_login
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), |l| format!("{} {} [{}]", l.time, l.user, l.section));
+                text.push_str(&format!(
+                    "{:<width$}  {reached:<7}  {os:<7}  {version:<22}  {:<13}  {hash:<12}  {findings:<18}  {login}\n",
+                    answer.name, status.service
+                ));
+            }
+            Err(problem) => {
+                text.push_str(&format!("{:<width$}  {:<7}  {os:<7}  {problem}\n", answer.name, "NO"));
+            }
+        }
+    }
+    for answer in answers {
+        let Ok(answered) = &answer.result else { continue };
+        if answered.route == Route::ReadOnly {
+            text.push_str(&format!(
+                "{}: authproxy-manager is not installed there, so its config was only read (not checked) and its \
+                 log not read; install it on the node for the full status\n",
+                answer.name
+            ));
+        }
+        if let Some(problem) = &answered.status.config_problem {
+            text.push_str(&format!("{}: {problem}\n", answer.name));
+        }
+        if !answered.status.recent_errors.is_empty() {
+            text.push_str(&format!("{}: latest errors in the proxy's log:\n", answer.name));
+            for line in &answered.status.recent_errors {
+                text.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for answer in answers {
+        let Some(hash) = answer.result.as_ref().ok().and_then(|a| a.status.config_sha256.as_deref()) else { continue };
+        match groups.iter_mut().find(|(h, _)| *h == hash) {
+            Some((_, names)) => names.push(&answer.name),
+            None => groups.push((hash, vec![&answer.name])),
+        }
+    }
+    if groups.len() > 1 {
+        text.push_str(&format!("{} different configs: ", groups.len()));
+        let described: Vec<String> =
+            groups.iter().map(|(hash, names)| format!("{} ({})", &hash[..12], names.join(", "))).collect();
+        text.push_str(&described.join("; "));
+        text.push_str(". `fleet diff` shows how they differ.\n");
+    }
+    text
+}
+
+fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let (_, nodes, ssh) = match load(&args.selection, err) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let mut docs: Vec<(String, Document)> = Vec::new();
+    if let Some(file) = &args.file {
+        match std::fs::read(file) {
+            Ok(bytes) => {
+                let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into());
+                docs.push((name, Document::parse(&decode(&bytes).text)));
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot read {}: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let answers = query::status_all(&ssh, &nodes, Duration::from_secs(args.selection.timeout.max(1)));
+    let mut unread = false;
+    for answer in &answers {
+        let bytes = answer.result.as_ref().map_err(Clone::clone).and_then(|a| {
+            a.status.config_bytes().ok_or_else(|| a.status.config_problem.clone().unwrap_or_else(|| "no config".into()))
+        });
+        match bytes {
+            Ok(bytes) => docs.push((answer.name.clone(), Document::parse(&decode(&bytes).text))),
+            Err(problem) => {
+                let _ = writeln!(err, "{}: not compared: {problem}", answer.name);
+                unread = true;
+            }
+        }
+    }
+    if docs.len() < 2 {
+        let _ = writeln!(err, "error: fewer than two configs could be read: nothing to compare");
+        return ExitCode::from(2);
+    }
+    let comparison = diff::compare(&docs);
+    match args.selection.format {
+        super::Format::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string(&comparison).unwrap_or_default());
+        }
+        super::Format::Text => {
+            let _ = out.write_all(diff_text(&comparison, args.all).as_bytes());
+        }
+    }
+    if comparison.in_step() && !unread {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The comparison in words: a line per section or key that differs (every one with `all`).
+#[must_use]
+pub fn diff_text(comparison: &Comparison, all: bool) -> String {
+    let mut text = format!(
+        "Comparing {} by section and key (comments, order, spacing and the case of keys ignored)\n",
+        comparison.nodes.join(", ")
+    );
+    let cell_text = |cell: &Cell| match cell {
+        Cell::Missing => "(not set)".to_owned(),
+        Cell::Present => "present".to_owned(),
+        Cell::Value(v) => crate::logfile::display_text(v.as_bytes()),
+        Cell::Secret(letter) => format!("secret {letter}"),
+        Cell::Protected => "protected on that node".to_owned(),
+    };
+    let mut differing = 0;
+    for row in &comparison.rows {
+        if row.verdict == Verdict::Same && !all {
+            continue;
+        }
+        let place = match &row.key {
+            Some(key) => format!("[{}] {key}", row.section),
+            None => format!("[{}]", row.section),
+        };
+        let label = match row.verdict {
+            Verdict::Same => "same",
+            Verdict::Differs => {
+                differing += 1;
+                "DIFFERS"
+            }
+            Verdict::ExpectedToDiffer => "differs as expected",
+            Verdict::ProtectedPerNode => "per node",
+        };
+        let cells: Vec<String> = comparison
+            .nodes
+            .iter()
+            .zip(&row.cells)
+            .map(|(node, cell)| format!("{node}: {}", cell_text(cell)))
+            .collect();
+        text.push_str(&format!("{place}  {label}  {}", cells.join("  |  ")));
+        if let Some(note) = row.note {
+            text.push_str(&format!("  ({note})"));
+        }
+        text.push('\n');
+    }
+    if differing == 0 {
+        text.push_str("In step: nothing differs that should not.\n");
+    } else {
+        text.push_str(&format!("{differing} difference(s). Secrets are never shown: equal secrets share a letter.\n"));
+    }
+    text
+}
