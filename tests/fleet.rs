@@ -336,3 +336,155 @@ fn an_ansible_inventory_is_read_and_what_it_ignores_is_said() {
     assert!(out.lines().any(|l| l.starts_with("proxy-a")), "{out}{err}");
     assert!(code == Some(0) || code == Some(1), "{out}{err}");
 }
+
+fn cli_env(args: &[&str], data_home: &Path) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_authproxy-manager"))
+        .args(args)
+        .env("XDG_DATA_HOME", data_home)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn service_state(node: &TestNode) -> Option<i32> {
+    Command::new(node.install.path().join("bin/authproxyctl")).arg("status").output().unwrap().status.code()
+}
+
+#[test]
+fn a_push_updates_both_nodes_in_turn_and_is_audited() {
+    let fleet = Fleet::new();
+    let old = sample();
+    let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
+    let b = TestNode::start("proxy-b", &fleet.client_pub(), &old, true);
+    let nodes =
+        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
+    let fleet_file = fleet.write(&nodes, &[&a, &b]);
+    let new = String::from_utf8(old.clone()).unwrap().replace("failmode=safe", "failmode=secure");
+    let source = fleet.dir.path().join("new.cfg");
+    std::fs::write(&source, &new).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let args = [
+        "fleet",
+        "push",
+        "--fleet",
+        fleet_file.to_str().unwrap(),
+        "--from",
+        source.to_str().unwrap(),
+        "--to",
+        "proxy-a",
+        "proxy-b",
+        "--start-timeout",
+        "10",
+    ];
+    let (code, out, err) = cli_env(&args, data.path());
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (first, second) = (out.find("proxy-a: APPLIED").unwrap(), out.find("proxy-b: APPLIED").unwrap());
+    assert!(first < second, "one node at a time, in the order given: {out}");
+    assert!(out.find("proxy-b: applying").unwrap() > first, "proxy-b starts after proxy-a is done: {out}");
+    assert!(out.contains("2 of 2 node(s) run the new config"), "{out}");
+    for node in [&a, &b] {
+        assert_eq!(std::fs::read_to_string(node.config_path()).unwrap(), new, "{} has the new config", node.name);
+        assert_eq!(
+            std::fs::read(node.install.path().join("conf/authproxy.cfg.bak")).unwrap(),
+            old,
+            "the old one is kept"
+        );
+        assert_eq!(service_state(node), Some(0), "{} runs", node.name);
+    }
+    let audit = std::fs::read_to_string(data.path().join("authproxy-manager/fleet-audit.jsonl")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+    assert_eq!(entry["user"].as_str().map(str::is_empty), Some(false));
+    assert_eq!(entry["nodes"][0]["name"], "proxy-a");
+    let change = &entry["nodes"][0]["changes"][0];
+    assert_eq!(
+        (change["section"].as_str(), change["key"].as_str()),
+        (Some("radius_server_auto"), Some("failmode")),
+        "{entry}"
+    );
+    for secret in secrets_of(&new) {
+        assert!(!audit.contains(&secret) && !out.contains(&secret), "a secret reached the audit log or the output");
+    }
+}
+
+#[test]
+fn a_config_the_proxy_cannot_start_with_is_rolled_back_and_the_other_node_is_untouched() {
+    let fleet = Fleet::new();
+    let old = sample();
+    let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
+    let b = TestNode::start("proxy-b", &fleet.client_pub(), &old, true);
+    // A certificate that is not PEM: the checker accepts the config, the proxy does not start.
+    for node in [&a, &b] {
+        std::fs::write(node.install.path().join("conf/proxy.key"), "not a key\n").unwrap();
+        std::fs::write(node.install.path().join("conf/proxy.crt"), "not a certificate\n").unwrap();
+    }
+    let nodes =
+        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
+    let fleet_file = fleet.write(&nodes, &[&a, &b]);
+    let bad = format!(
+        "{}\n[ldap_server_auto]\nikey=DIVQJXXVBOTHD0WTFLHB\nskey=muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd\napi_host=api-3f8a1c2d.duosecurity.com\nclient=ad_client\nssl_port=636\nssl_key_path=proxy.key\nssl_cert_path=proxy.crt\n",
+        String::from_utf8(old.clone()).unwrap()
+    );
+    let source = fleet.dir.path().join("bad.cfg");
+    std::fs::write(&source, &bad).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let args = [
+        "fleet",
+        "push",
+        "--fleet",
+        fleet_file.to_str().unwrap(),
+        "--from",
+        source.to_str().unwrap(),
+        "--to",
+        "pair:vpn",
+        "--start-timeout",
+        "3",
+    ];
+    let (code, out, err) = cli_env(&args, data.path());
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("proxy-a: ROLLED BACK: the proxy did not start with the new config"), "{out}");
+    let said = out.split("the proxy's log says: ").nth(1).unwrap_or_default();
+    assert!(
+        said.lines().next().unwrap_or_default().contains("Failed to start: cannot load ssl_"),
+        "the proxy's own words: {out}"
+    );
+    assert!(out.contains("restored") && out.contains("restarted with the old config"), "{out}");
+    assert!(out.contains("proxy-b: skipped: not attempted: proxy-a did not take the new config"), "{out}");
+    assert!(out.contains("0 of 2 node(s) run the new config"), "{out}");
+    assert_eq!(std::fs::read(a.config_path()).unwrap(), old, "proxy-a has its old config again");
+    assert_eq!(service_state(&a), Some(0), "and runs with it");
+    assert_eq!(std::fs::read(b.config_path()).unwrap(), old, "proxy-b was not touched");
+    assert!(!b.install.path().join("conf/authproxy.cfg.bak").exists(), "not even backed up");
+    assert_eq!(service_state(&b), Some(0), "proxy-b kept running");
+    let log = std::fs::read_to_string(a.install.path().join("log/authproxy.log")).unwrap();
+    assert!(log.contains("cannot load ssl_key_path") || log.contains("cannot load ssl_cert_path"), "{log}");
+}
+
+#[test]
+fn a_config_with_errors_is_refused_before_any_node_is_touched() {
+    let fleet = Fleet::new();
+    let old = sample();
+    let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
+    let fleet_file = fleet.write(&[(a.name.as_str(), "127.0.0.1", a.port, managed(&a))], &[&a]);
+    let source = fleet.dir.path().join("broken.cfg");
+    std::fs::write(&source, "[radius_server_auto]\nikey=DIX\n").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let args = [
+        "fleet",
+        "push",
+        "--fleet",
+        fleet_file.to_str().unwrap(),
+        "--from",
+        source.to_str().unwrap(),
+        "--to",
+        "proxy-a",
+    ];
+    let (code, out, err) = cli_env(&args, data.path());
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("refused here: the config has") && out.contains("for a linux proxy"), "{out}");
+    assert!(out.contains("proxy-a: skipped: nothing was sent"), "{out}");
+    assert_eq!(std::fs::read(a.config_path()).unwrap(), old);
+}

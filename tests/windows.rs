@@ -266,7 +266,8 @@ fn the_node_command_answers_a_status_request_with_the_windows_view() {
     std::fs::create_dir_all(install.path().join("conf")).unwrap();
     let config = std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap();
     std::fs::write(install.path().join("conf").join("authproxy.cfg"), &config).unwrap();
-    let request = serde_json::json!({"protocol": 1, "op": "status", "install_dir": install.path().display().to_string()});
+    let request =
+        serde_json::json!({"protocol": 1, "op": "status", "install_dir": install.path().display().to_string()});
     let mut child = exe().arg("node").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -280,4 +281,41 @@ fn the_node_command_answers_a_status_request_with_the_windows_view() {
     // Nothing is installed as DuoAuthProxy in this prefix.
     assert_eq!(status["service"], "not installed", "{reply}");
     assert!(status["config_path"].as_str().unwrap().ends_with(r"conf\authproxy.cfg"), "{reply}");
+}
+
+/// The node's apply on Windows: plaintext secrets are protected with this machine's DPAPI before
+/// anything is written; the service that does not start (none is installed in this prefix) puts
+/// the old config back, byte for byte.
+#[test]
+fn the_node_apply_protects_secrets_here_and_rolls_back_when_the_service_does_not_start() {
+    use base64::Engine as _;
+    let install = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(install.path().join("conf")).unwrap();
+    let old = b"[radius_server_auto]\r\nikey=DIVQJXXVBOTHD0WTFLHB\r\n".to_vec();
+    let config = install.path().join("conf").join("authproxy.cfg");
+    std::fs::write(&config, &old).unwrap();
+    let new = std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap();
+    let request = serde_json::json!({
+        "protocol": 1,
+        "op": "apply",
+        "install_dir": install.path().display().to_string(),
+        "config": base64::engine::general_purpose::STANDARD.encode(&new),
+        "expected_sha256": authproxy_manager::fleet::protocol::sha256_hex(&old),
+        "protect": true,
+        "check": false,
+        "start_timeout_secs": 5,
+    });
+    let mut child = exe().arg("node").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let reply: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let report = &reply["applied"];
+    assert_eq!(report["steps"][0]["detail"], "validates here; 4 secret(s) protected with this node's DPAPI", "{reply}");
+    assert_eq!(report["steps"][1]["what"], "written", "{reply}");
+    assert_eq!(report["outcome"]["outcome"], "rollback_failed", "no service to restart: {reply}");
+    assert!(report["outcome"]["why"].as_str().unwrap().contains("the old config is back"), "{reply}");
+    assert_eq!(std::fs::read(&config).unwrap(), old, "the old config, byte for byte");
+    assert!(!text.contains("Spring-Rain") && !text.contains("vpn-shared-Secret"), "{text}");
 }

@@ -29,6 +29,41 @@ pub enum FleetCommand {
     Status(Selection),
     /// Compare the nodes' configs by section and key (comments, order and spacing ignored).
     Diff(DiffArgs),
+    /// Update nodes one at a time: validated here, then on each node backed up, written, protected
+    /// (Windows), validated, restarted, and rolled back on any failure. Every push is audited.
+    Push(PushArgs),
+}
+
+/// Arguments of `fleet push`.
+#[derive(Debug, clap::Args)]
+pub struct PushArgs {
+    /// The config to push: a file, or the name of a node whose config is taken.
+    #[arg(long, value_name = "FILE|NODE")]
+    pub from: String,
+    /// The nodes to update (names or tags), in this order.
+    #[arg(long, required = true, num_args = 1.., value_name = "NODE")]
+    pub to: Vec<String>,
+    /// Nodes updated at once (for sites; a pair is safest one at a time).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub parallel: usize,
+    /// Run the connectivity check on each node after its restart; a failure rolls it back.
+    #[arg(long)]
+    pub check: bool,
+    /// Seconds each node's service has to come up.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub start_timeout: u64,
+    /// The fleet file (default: fleet.toml in the manager's own folder).
+    #[arg(long, value_name = "FILE")]
+    pub fleet: Option<PathBuf>,
+    /// The SSH config given to every `ssh` call (`-F`).
+    #[arg(long, value_name = "FILE")]
+    pub ssh_config: Option<PathBuf>,
+    /// Seconds reading each node's status may take.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: super::Format,
 }
 
 /// Which fleet and which of its nodes.
@@ -70,6 +105,7 @@ pub fn fleet(args: &FleetArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     match &args.command {
         FleetCommand::Status(selection) => status(selection, out, err),
         FleetCommand::Diff(diff_args) => diff(diff_args, out, err),
+        FleetCommand::Push(push_args) => push(push_args, out, err),
     }
 }
 
@@ -177,7 +213,8 @@ pub fn status_text(answers: &[NodeAnswer]) -> String {
                     Route::Manager => "yes",
                     Route::ReadOnly => "read",
                 };
-                let version = status.proxy_version.as_deref().and_then(|v| v.split_whitespace().next()).unwrap_or("unknown");
+                let version =
+                    status.proxy_version.as_deref().and_then(|v| v.split_whitespace().next()).unwrap_or("unknown");
                 let hash =
                     status.config_sha256.as_deref().map_or_else(|| "unreadable".to_owned(), |h| h[..12].to_owned());
                 let findings = match answered.route {
@@ -337,4 +374,127 @@ pub fn diff_text(comparison: &Comparison, all: bool) -> String {
         text.push_str(&format!("{differing} difference(s). Secrets are never shown: equal secrets share a letter.\n"));
     }
     text
+}
+
+fn push(args: &PushArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    use crate::fleet::push::{self, NodeResult, PushOptions};
+    let selection = Selection {
+        fleet: args.fleet.clone(),
+        ssh_config: args.ssh_config.clone(),
+        timeout: args.timeout,
+        format: args.format,
+        nodes: args.to.clone(),
+    };
+    let (inventory, targets, ssh) = match load(&selection, err) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let timeout = Duration::from_secs(args.timeout.max(1));
+    let from_file = PathBuf::from(&args.from);
+    let (source, source_name, source_node) = if from_file.is_file() {
+        match std::fs::read(&from_file) {
+            Ok(bytes) => (bytes, from_file.display().to_string(), None),
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot read {}: {e}", from_file.display());
+                return ExitCode::from(2);
+            }
+        }
+    } else if let Some(node) = inventory.nodes.iter().find(|n| n.name.eq_ignore_ascii_case(&args.from)) {
+        let answer = query::status_of(&ssh, node, timeout);
+        match answer.result.as_ref().ok().and_then(|a| a.status.config_bytes()) {
+            Some(bytes) => (bytes, format!("node {}", node.name), Some(node.name.clone())),
+            None => {
+                let why = answer.result.err().unwrap_or_else(|| "its config cannot be read".into());
+                let _ = writeln!(err, "error: the config of {} cannot be taken: {why}", node.name);
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        let _ = writeln!(err, "error: --from {}: no such file, and no node of that name in the fleet", args.from);
+        return ExitCode::from(2);
+    };
+    let options = PushOptions {
+        parallel: args.parallel.max(1),
+        check: args.check,
+        start_timeout: Duration::from_secs(args.start_timeout.max(1)),
+        status_timeout: timeout,
+    };
+    let text = args.format == super::Format::Text;
+    let (lines, printed) = std::sync::mpsc::channel::<String>();
+    let progress = move |name: &str, result: Option<&NodeResult>| {
+        if !text {
+            return;
+        }
+        let _ = lines.send(match result {
+            None => format!("{name}: applying..."),
+            Some(result) => node_result_text(name, result),
+        });
+    };
+    let (ssh, source_ref, targets, source_name_ref) = (&ssh, &source, &targets, &source_name);
+    let run = std::thread::scope(|scope| {
+        // The pusher owns the progress sender: the printing below ends when the push does.
+        let pusher = scope.spawn(move || {
+            push::push(ssh, source_name_ref, source_node.as_deref(), source_ref, targets, options, &progress)
+        });
+        for line in printed {
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+        pusher.join()
+    });
+    let Ok(run) = run else {
+        let _ = writeln!(err, "error: the push stopped on an internal error; read the fleet's status");
+        return ExitCode::from(2);
+    };
+    let entry = crate::fleet::audit::entry(&run, &source);
+    match crate::fleet::audit::default_path() {
+        Some(path) => {
+            if let Err(e) = crate::fleet::audit::append(&path, &entry) {
+                let _ = writeln!(err, "warning: the audit log {} could not be written: {e}", path.display());
+            } else if text {
+                let _ = writeln!(out, "audit: {}", path.display());
+            }
+        }
+        None => {
+            let _ = writeln!(err, "warning: no data folder (HOME is not set): the push is not in the audit log");
+        }
+    }
+    if text {
+        for problem in &run.refused {
+            let _ = writeln!(out, "refused here: {problem}");
+        }
+        let applied = run.nodes.iter().filter(|n| n.result.applied()).count();
+        let _ = writeln!(out, "{applied} of {} node(s) run the new config", run.nodes.len());
+    } else {
+        let _ = writeln!(out, "{}", serde_json::to_string(&run).unwrap_or_default());
+    }
+    if run.all_applied() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// A node's push result: the outcome, then each step the node reported.
+fn node_result_text(name: &str, result: &crate::fleet::push::NodeResult) -> String {
+    use crate::fleet::protocol::ApplyOutcome;
+    use crate::fleet::push::NodeResult;
+    match result {
+        NodeResult::Reported { report } => {
+            let outcome = match &report.outcome {
+                ApplyOutcome::Applied => "APPLIED".to_owned(),
+                ApplyOutcome::Refused(why) => format!("REFUSED, nothing changed: {why}"),
+                ApplyOutcome::RolledBack(why) => format!("ROLLED BACK: {why}"),
+                ApplyOutcome::RollbackFailed(why) => format!("ROLLBACK FAILED, act now: {why}"),
+            };
+            let mut text = format!("{name}: {outcome}");
+            for step in &report.steps {
+                let mark = if step.ok { "ok" } else { "FAILED" };
+                text.push_str(&format!("\n    {:>6} ms  {mark:<6} {}: {}", step.took_ms, step.what, step.detail));
+            }
+            text
+        }
+        NodeResult::Failed { why } => format!("{name}: FAILED: {why}"),
+        NodeResult::Skipped { why } => format!("{name}: skipped: {why}"),
+    }
 }

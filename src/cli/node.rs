@@ -29,13 +29,20 @@ pub fn node(protector: &dyn Protector, input: &mut dyn Read, out: &mut dyn Write
             "the request speaks protocol {}, newer than this node's {PROTOCOL}: update authproxy-manager on this node",
             request.protocol
         )),
-        Ok(NodeRequest { op: NodeOp::Status { install_dir }, .. }) => {
-            let install = node::install_dir(install_dir.as_deref());
+        Ok(NodeRequest { op, .. }) => {
+            let requested = match &op {
+                NodeOp::Status { install_dir } => install_dir.clone(),
+                NodeOp::Apply(apply) => apply.install_dir.clone(),
+            };
+            let install = node::install_dir(requested.as_deref());
             let mut service = crate::service::host_service(&install);
             let registry = crate::service::version::HostRegistry;
             let mut context =
                 NodeContext { install_dir: install, service: service.as_mut(), protector, registry: &registry };
-            ReplyBody::Status(Box::new(node::status(&mut context)))
+            match &op {
+                NodeOp::Status { .. } => ReplyBody::Status(Box::new(node::status(&mut context))),
+                NodeOp::Apply(apply) => ReplyBody::Applied(crate::fleet::apply::apply(apply, &mut context)),
+            }
         }
     };
     let reply = NodeReply { protocol: PROTOCOL, manager_version: env!("CARGO_PKG_VERSION").to_owned(), body };

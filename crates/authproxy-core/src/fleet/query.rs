@@ -121,6 +121,7 @@ fn ask(ssh: &Ssh, node: &Node, os: &mut Option<NodeOs>, deadline: Instant) -> Re
             Ok(Answered { route: Route::Manager, manager_version: Some(reply.manager_version), status: *status })
         }
         ReplyBody::Error(message) => Err(SshProblem::Other(format!("the node's manager refused: {message}"))),
+        ReplyBody::Applied(_) => Err(SshProblem::Other("the node's manager answered something else".to_owned())),
     }
 }
 

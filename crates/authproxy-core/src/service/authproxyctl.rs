@@ -97,6 +97,10 @@ impl ServiceControl for Authproxyctl {
         self.script.display().to_string()
     }
 
+    fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
     fn state(&mut self) -> ServiceState {
         if !self.script.is_file() {
             return ServiceState::NotInstalled;

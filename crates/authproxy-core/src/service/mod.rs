@@ -173,6 +173,11 @@ pub trait ServiceControl: Send {
     /// # Errors
     /// When it is not installed, not allowed, or does not stop in time.
     fn stop(&mut self) -> Result<(), ServiceError>;
+    /// How long a start or stop may take before it counts as failed (the default is
+    /// [`SETTLE_TIMEOUT`]); a control that does not wait ignores it.
+    fn set_timeout(&mut self, timeout: Duration) {
+        let _ = timeout;
+    }
     /// Stops the service if it runs, then starts it, so the proxy re-reads its config.
     ///
     /// # Errors

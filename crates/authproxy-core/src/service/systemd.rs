@@ -92,6 +92,10 @@ impl ServiceControl for Systemd {
         format!("systemd unit {}", self.unit)
     }
 
+    fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
     fn state(&mut self) -> ServiceState {
         match self.systemctl("is-active") {
             Ran::Exited { output, .. } => state_from_is_active(&output),

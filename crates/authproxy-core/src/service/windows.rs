@@ -70,6 +70,10 @@ impl ServiceControl for WindowsService {
         format!("Windows service {}", self.name)
     }
 
+    fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+    }
+
     fn state(&mut self) -> ServiceState {
         let status = self
             .open(ServiceAccess::QUERY_STATUS)
