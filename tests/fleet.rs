@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use egui_kittest::kittest::Queryable as _;
+
 use crate::util::{samples_dir, trusted_tempdir};
 
 fn sshd_script() -> PathBuf {
@@ -487,4 +489,72 @@ fn a_config_with_errors_is_refused_before_any_node_is_touched() {
     assert!(out.contains("refused here: the config has") && out.contains("for a linux proxy"), "{out}");
     assert!(out.contains("proxy-a: skipped: nothing was sent"), "{out}");
     assert_eq!(std::fs::read(a.config_path()).unwrap(), old);
+}
+
+/// Waits, running frames, until the Fleet tab's job ends.
+fn settle(harness: &mut egui_kittest::Harness<'static, authproxy_manager::app::AuthProxyApp>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        // A job shows a spinner, which repaints for ever: step, do not wait to settle.
+        harness.step();
+        if !harness.state().fleet().busy() {
+            harness.run();
+            return;
+        }
+        assert!(Instant::now() < deadline, "the Fleet tab's job did not end within 60 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The window's Fleet tab on the same real nodes: status, comparison, and a push of the open
+/// file to the node checked, audited.
+#[test]
+fn the_fleet_tab_shows_status_compares_and_pushes_the_open_file() {
+    use authproxy_manager::app::{AuthProxyApp, Environment};
+    use authproxy_manager::schema::Platform;
+    let fleet = Fleet::new();
+    let old = sample();
+    let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
+    let b = TestNode::start("proxy-b", &fleet.client_pub(), &old, false);
+    let nodes =
+        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
+    let fleet_file = fleet.write(&nodes, &[&a, &b]);
+    let new = String::from_utf8(old.clone()).unwrap().replace("failmode=safe", "failmode=secure");
+    let local = fleet.dir.path().join("authproxy.cfg");
+    std::fs::write(&local, &new).unwrap();
+    let audit = fleet.dir.path().join("audit.jsonl");
+    let env = Environment { fleet_audit: Some(audit.clone()), ..crate::gui::environment(None) };
+    let mut app = AuthProxyApp::new(Some(&local), Platform::Linux, env);
+    app.open_fleet(fleet_file);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(|ui, app: &mut AuthProxyApp| app.show(ui), app);
+    harness.run();
+    harness.get_by_label("Fleet").click();
+    harness.run();
+    harness.get_by_label("Refresh status").click();
+    settle(&mut harness);
+    assert!(harness.query_all_by_label("running").next().is_some(), "proxy-a runs");
+    assert!(harness.query_all_by_label("stopped").next().is_some(), "proxy-b is stopped");
+
+    harness.get_by_label("Compare configs").click();
+    settle(&mut harness);
+    // Both nodes have the same config: in step.
+    assert!(harness.query_all_by_label("In step: nothing differs that should not.").next().is_some());
+
+    harness.get_by_label("Push to proxy-a").click();
+    harness.run();
+    harness.get_by_label("Push authproxy.cfg to the checked nodes…").click();
+    harness.run();
+    harness.get_by_label("Push now").click();
+    settle(&mut harness);
+    assert!(harness.query_all_by_label_contains("proxy-a: APPLIED").next().is_some(), "the push's lines show");
+    assert_eq!(std::fs::read_to_string(a.config_path()).unwrap(), new, "proxy-a has the open file's text");
+    assert_eq!(std::fs::read(b.config_path()).unwrap(), old, "proxy-b was not checked, so not touched");
+    let logged = std::fs::read_to_string(&audit).unwrap();
+    assert!(logged.contains("\"name\":\"proxy-a\"") && logged.contains("failmode"), "{logged}");
+
+    harness.get_by_label("Compare configs").click();
+    settle(&mut harness);
+    assert!(harness.query_all_by_label("[radius_server_auto] failmode").next().is_some(), "now they differ");
 }

@@ -223,6 +223,7 @@ fn window_on(install: &TestInstall) -> Harness<'static, AuthProxyApp> {
         crash_reports: None,
         settings_file: None,
         service_factory: None,
+        fleet_audit: None,
     };
     let app = AuthProxyApp::new(Some(&install.path().join("conf/authproxy.cfg")), Platform::Linux, env);
     Harness::builder()

@@ -526,6 +526,42 @@ impl AuthProxyApp {
             PanelAction::CopyReport => self.copy_report(ctx),
             PanelAction::SavedLogin(action) => self.saved_login(action),
             PanelAction::Form(action) => self.form_action(action),
+            PanelAction::Fleet(action) => self.fleet_action(action),
+        }
+    }
+
+    /// Picks another fleet file, or pushes the editor's text to the nodes the Fleet tab chose.
+    fn fleet_action(&mut self, action: super::fleet_view::FleetAction) {
+        use super::fleet_view::FleetAction;
+        match action {
+            FleetAction::PickFile => {
+                let start = self.fleet.file().and_then(Path::parent).map(Path::to_path_buf);
+                match self
+                    .env
+                    .dialogs
+                    .pick_file(start.as_deref(), "Choose the fleet file (fleet.toml or an Ansible inventory)")
+                {
+                    Picked::Path(path) => self.open_fleet(path),
+                    Picked::Cancelled => {}
+                    Picked::Unavailable => {
+                        self.status.set("No file dialog here: give the fleet file with --fleet on the command line.")
+                    }
+                }
+            }
+            FleetAction::Push(targets) => match crate::config::encode(&self.buffer.text, self.buffer.encoding) {
+                Ok(bytes) => {
+                    let name = self
+                        .buffer
+                        .path
+                        .as_deref()
+                        .and_then(Path::file_name)
+                        .map_or_else(|| "the untitled config".to_owned(), |n| n.to_string_lossy().into_owned());
+                    self.fleet.start_push(name, bytes, &targets, self.env.fleet_audit.clone());
+                }
+                Err(e) => {
+                    self.output.message("Fleet", Some(Severity::Error), format!("The text cannot be encoded: {e}"))
+                }
+            },
         }
     }
 
@@ -746,6 +782,7 @@ impl AuthProxyApp {
             Tab::Connectivity => ("connectivity report", self.checks.report()),
             Tab::Output | Tab::Log | Tab::Form => ("report", self.output.last().map(Report::to_text)),
             Tab::Problems => ("problems list", Some(self.problems_text())),
+            Tab::Fleet => ("fleet report", self.fleet.report()),
         };
         match text {
             Some(text) => {

@@ -17,6 +17,7 @@ pub mod disk_watch;
 pub mod editor;
 pub mod files;
 pub mod find;
+pub mod fleet_view;
 pub mod fonts;
 pub mod form;
 pub mod highlight;
@@ -132,6 +133,8 @@ pub struct Environment {
     /// Service control for another install folder, when the setting changes (`None`: the
     /// setting takes effect at the next start).
     pub service_factory: Option<ServiceFactory>,
+    /// The fleet's push audit log (`None`: pushes are not logged).
+    pub fleet_audit: Option<PathBuf>,
 }
 
 impl Default for Environment {
@@ -154,6 +157,7 @@ impl Environment {
             crash_reports: crate::crash::reports_dir(),
             settings_file: settings::default_path(),
             service_factory: Some(crate::service::installed_service),
+            fleet_audit: crate::fleet::audit::default_path(),
         }
     }
 
@@ -168,6 +172,7 @@ impl Environment {
             crash_reports: None,
             settings_file: None,
             service_factory: None,
+            fleet_audit: None,
         }
     }
 }
@@ -208,6 +213,8 @@ pub struct AuthProxyApp {
     outline: outline::Outline,
     /// The Form tab's drafts.
     form: form::FormView,
+    /// The Fleet tab: its fleet file and jobs.
+    fleet: fleet_view::FleetView,
     /// This session's test logins, for the saved tests' rows.
     login_outcomes: Vec<login_job::LoginOutcome>,
     status: StatusNote,
@@ -270,6 +277,7 @@ impl AuthProxyApp {
             login_job: None,
             outline: outline::Outline::default(),
             form: form::FormView::default(),
+            fleet: fleet_view::FleetView::default(),
             login_outcomes: Vec::new(),
             status: StatusNote::default(),
             settings,
@@ -284,6 +292,18 @@ impl AuthProxyApp {
             proxy_version: None,
             version_prompt: proxy_version::VersionPrompt::default(),
         }
+    }
+
+    /// Shows `path` in the Fleet tab, and remembers it.
+    pub fn open_fleet(&mut self, path: PathBuf) {
+        self.settings.settings.fleet_file = Some(path.clone());
+        self.fleet.open(path);
+    }
+
+    /// The Fleet tab's state.
+    #[must_use]
+    pub fn fleet(&self) -> &fleet_view::FleetView {
+        &self.fleet
     }
 
     fn open_at_start(&mut self, path: Option<&Path>) {
@@ -540,6 +560,18 @@ impl AuthProxyApp {
                 protect_refused: protect.as_deref(),
             };
             let form_view = &mut self.form;
+            let fleet_view = &mut self.fleet;
+            if fleet_view.file().is_none() && self.output.tab == output::Tab::Fleet {
+                let path = self
+                    .settings
+                    .settings
+                    .fleet_file
+                    .clone()
+                    .or_else(|| crate::platform::app_config_dir().map(|dir| dir.join("fleet.toml")));
+                if let Some(path) = path {
+                    fleet_view.open(path);
+                }
+            }
             let config_name = self
                 .buffer
                 .path
@@ -561,6 +593,7 @@ impl AuthProxyApp {
                         .show(ui, &analysis, current_section, &form_context, palette)
                         .map(output::PanelAction::Form)
                 },
+                fleet: |ui: &mut Ui| fleet_view.show(ui, palette, &config_name).map(output::PanelAction::Fleet),
             };
             self.output.show(ui, errors + warnings + notes, self.buffer.revision, palette, tabs)
         });

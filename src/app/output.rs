@@ -25,6 +25,8 @@ pub enum Tab {
     Connectivity,
     /// The section at the caret as a form.
     Form,
+    /// Every proxy of the fleet.
+    Fleet,
 }
 
 /// One line of a report.
@@ -91,10 +93,12 @@ pub enum PanelAction {
     SavedLogin(super::saved_logins::SavedLoginAction),
     /// A change made in the Form tab.
     Form(super::form::FormAction),
+    /// Something the Fleet tab asks of the window.
+    Fleet(super::fleet_view::FleetAction),
 }
 
 /// How the panel draws the tabs that are not its own.
-pub struct Tabs<P, L, C, F> {
+pub struct Tabs<P, L, C, F, N> {
     /// The Problems tab.
     pub problems: P,
     /// The Log tab.
@@ -103,6 +107,8 @@ pub struct Tabs<P, L, C, F> {
     pub checks: C,
     /// The Form tab.
     pub form: F,
+    /// The Fleet tab.
+    pub fleet: N,
 }
 
 /// The panel's state.
@@ -171,6 +177,7 @@ impl OutputPanel {
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
             impl FnOnce(&mut Ui) -> Option<PanelAction>,
+            impl FnOnce(&mut Ui) -> Option<PanelAction>,
         >,
     ) -> Option<PanelAction> {
         ui.horizontal(|ui| {
@@ -179,6 +186,7 @@ impl OutputPanel {
             ui.selectable_value(&mut self.tab, Tab::Output, "Output");
             ui.selectable_value(&mut self.tab, Tab::Connectivity, "Connectivity");
             ui.selectable_value(&mut self.tab, Tab::Log, "Log");
+            ui.selectable_value(&mut self.tab, Tab::Fleet, "Fleet");
         });
         ui.separator();
         match self.tab {
@@ -187,6 +195,7 @@ impl OutputPanel {
             Tab::Log => (tabs.log)(ui),
             Tab::Connectivity => (tabs.checks)(ui),
             Tab::Form => (tabs.form)(ui),
+            Tab::Fleet => (tabs.fleet)(ui),
         }
     }
 

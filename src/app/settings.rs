@@ -70,6 +70,9 @@ pub struct Settings {
     /// Clients the user described, offered beside the built-in presets.
     #[serde(deserialize_with = "or_empty")]
     pub client_presets: Vec<ClientPreset>,
+    /// The fleet file the Fleet tab shows (`None`: fleet.toml in the manager's own folder).
+    #[serde(deserialize_with = "or_none")]
+    pub fleet_file: Option<PathBuf>,
 }
 
 /// A test login kept for a section of a config file. It has the user name, the kind of second

@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::config::{decode, Document};
-use crate::fleet::diff::{self, Cell, Comparison, Verdict};
+use crate::fleet::diff;
 use crate::fleet::inventory::{self, Inventory, InventoryKind, Node};
-use crate::fleet::query::{self, NodeAnswer, Route};
+use crate::fleet::query::{self, NodeAnswer};
 use crate::fleet::ssh::Ssh;
 
 /// Arguments of `fleet`.
@@ -175,7 +175,7 @@ fn status(selection: &Selection, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             let _ = writeln!(out, "{value}");
         }
         super::Format::Text => {
-            let _ = out.write_all(status_text(&answers).as_bytes());
+            let _ = out.write_all(crate::fleet::report::status_text(&answers).as_bytes());
             let _ = writeln!(out, "{} node(s) asked in {:.1} s", answers.len(), took.as_secs_f64());
         }
     }
@@ -193,83 +193,6 @@ fn answer_json(answer: &NodeAnswer) -> serde_json::Value {
         status.remove("config_base64");
     }
     value
-}
-
-/// The status table: a line per node, then each node's recent errors.
-#[must_use]
-pub fn status_text(answers: &[NodeAnswer]) -> String {
-    let mut text = String::new();
-    let width = answers.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(4);
-    text.push_str(&format!(
-        "{:<width$}  {:<7}  {:<7}  {:<22}  {:<13}  {:<12}  {:<18}  LAST LOGIN\n",
-        "NODE", "REACHED", "OS", "PROXY", "SERVICE", "CONFIG", "FINDINGS"
-    ));
-    for answer in answers {
-        let os = answer.os.map_or("-", |o| o.as_str());
-        match &answer.result {
-            Ok(answered) => {
-                let status = &answered.status;
-                let reached = match answered.route {
-                    Route::Manager => "yes",
-                    Route::ReadOnly => "read",
-                };
-                let version =
-                    status.proxy_version.as_deref().and_then(|v| v.split_whitespace().next()).unwrap_or("unknown");
-                let hash =
-                    status.config_sha256.as_deref().map_or_else(|| "unreadable".to_owned(), |h| h[..12].to_owned());
-                let findings = match answered.route {
-                    Route::Manager => format!("{} error(s) {} warn", status.errors, status.warnings),
-                    Route::ReadOnly => "not checked".to_owned(),
-                };
-                let login = status
-                    .last_login
-                    .as_ref()
-                    .map_or_else(|| "-".to_owned(), |l| format!("{} {} [{}]", l.time, l.user, l.section));
-                text.push_str(&format!(
-                    "{:<width$}  {reached:<7}  {os:<7}  {version:<22}  {:<13}  {hash:<12}  {findings:<18}  {login}\n",
-                    answer.name, status.service
-                ));
-            }
-            Err(problem) => {
-                text.push_str(&format!("{:<width$}  {:<7}  {os:<7}  {problem}\n", answer.name, "NO"));
-            }
-        }
-    }
-    for answer in answers {
-        let Ok(answered) = &answer.result else { continue };
-        if answered.route == Route::ReadOnly {
-            text.push_str(&format!(
-                "{}: authproxy-manager is not installed there, so its config was only read (not checked) and its \
-                 log not read; install it on the node for the full status\n",
-                answer.name
-            ));
-        }
-        if let Some(problem) = &answered.status.config_problem {
-            text.push_str(&format!("{}: {problem}\n", answer.name));
-        }
-        if !answered.status.recent_errors.is_empty() {
-            text.push_str(&format!("{}: latest errors in the proxy's log:\n", answer.name));
-            for line in &answered.status.recent_errors {
-                text.push_str(&format!("    {line}\n"));
-            }
-        }
-    }
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    for answer in answers {
-        let Some(hash) = answer.result.as_ref().ok().and_then(|a| a.status.config_sha256.as_deref()) else { continue };
-        match groups.iter_mut().find(|(h, _)| *h == hash) {
-            Some((_, names)) => names.push(&answer.name),
-            None => groups.push((hash, vec![&answer.name])),
-        }
-    }
-    if groups.len() > 1 {
-        text.push_str(&format!("{} different configs: ", groups.len()));
-        let described: Vec<String> =
-            groups.iter().map(|(hash, names)| format!("{} ({})", &hash[..12], names.join(", "))).collect();
-        text.push_str(&described.join("; "));
-        text.push_str(". `fleet diff` shows how they differ.\n");
-    }
-    text
 }
 
 fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
@@ -314,7 +237,7 @@ fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             let _ = writeln!(out, "{}", serde_json::to_string(&comparison).unwrap_or_default());
         }
         super::Format::Text => {
-            let _ = out.write_all(diff_text(&comparison, args.all).as_bytes());
+            let _ = out.write_all(crate::fleet::report::diff_text(&comparison, args.all).as_bytes());
         }
     }
     if comparison.in_step() && !unread {
@@ -322,58 +245,6 @@ fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-/// The comparison in words: a line per section or key that differs (every one with `all`).
-#[must_use]
-pub fn diff_text(comparison: &Comparison, all: bool) -> String {
-    let mut text = format!(
-        "Comparing {} by section and key (comments, order, spacing and the case of keys ignored)\n",
-        comparison.nodes.join(", ")
-    );
-    let cell_text = |cell: &Cell| match cell {
-        Cell::Missing => "(not set)".to_owned(),
-        Cell::Present => "present".to_owned(),
-        Cell::Value(v) => crate::logfile::display_text(v.as_bytes()),
-        Cell::Secret(letter) => format!("secret {letter}"),
-        Cell::Protected => "protected on that node".to_owned(),
-    };
-    let mut differing = 0;
-    for row in &comparison.rows {
-        if row.verdict == Verdict::Same && !all {
-            continue;
-        }
-        let place = match &row.key {
-            Some(key) => format!("[{}] {key}", row.section),
-            None => format!("[{}]", row.section),
-        };
-        let label = match row.verdict {
-            Verdict::Same => "same",
-            Verdict::Differs => {
-                differing += 1;
-                "DIFFERS"
-            }
-            Verdict::ExpectedToDiffer => "differs as expected",
-            Verdict::ProtectedPerNode => "per node",
-        };
-        let cells: Vec<String> = comparison
-            .nodes
-            .iter()
-            .zip(&row.cells)
-            .map(|(node, cell)| format!("{node}: {}", cell_text(cell)))
-            .collect();
-        text.push_str(&format!("{place}  {label}  {}", cells.join("  |  ")));
-        if let Some(note) = row.note {
-            text.push_str(&format!("  ({note})"));
-        }
-        text.push('\n');
-    }
-    if differing == 0 {
-        text.push_str("In step: nothing differs that should not.\n");
-    } else {
-        text.push_str(&format!("{differing} difference(s). Secrets are never shown: equal secrets share a letter.\n"));
-    }
-    text
 }
 
 fn push(args: &PushArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
@@ -427,7 +298,7 @@ fn push(args: &PushArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         }
         let _ = lines.send(match result {
             None => format!("{name}: applying..."),
-            Some(result) => node_result_text(name, result),
+            Some(result) => crate::fleet::push::result_text(name, result),
         });
     };
     let (ssh, source_ref, targets, source_name_ref) = (&ssh, &source, &targets, &source_name);
@@ -472,29 +343,5 @@ fn push(args: &PushArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
-}
-
-/// A node's push result: the outcome, then each step the node reported.
-fn node_result_text(name: &str, result: &crate::fleet::push::NodeResult) -> String {
-    use crate::fleet::protocol::ApplyOutcome;
-    use crate::fleet::push::NodeResult;
-    match result {
-        NodeResult::Reported { report } => {
-            let outcome = match &report.outcome {
-                ApplyOutcome::Applied => "APPLIED".to_owned(),
-                ApplyOutcome::Refused(why) => format!("REFUSED, nothing changed: {why}"),
-                ApplyOutcome::RolledBack(why) => format!("ROLLED BACK: {why}"),
-                ApplyOutcome::RollbackFailed(why) => format!("ROLLBACK FAILED, act now: {why}"),
-            };
-            let mut text = format!("{name}: {outcome}");
-            for step in &report.steps {
-                let mark = if step.ok { "ok" } else { "FAILED" };
-                text.push_str(&format!("\n    {:>6} ms  {mark:<6} {}: {}", step.took_ms, step.what, step.detail));
-            }
-            text
-        }
-        NodeResult::Failed { why } => format!("{name}: FAILED: {why}"),
-        NodeResult::Skipped { why } => format!("{name}: skipped: {why}"),
     }
 }

@@ -9,6 +9,7 @@ pub mod node;
 pub mod protocol;
 pub mod push;
 pub mod query;
+pub mod report;
 pub mod ssh;
 
 pub use inventory::{Inventory, Node, NodeOs};

@@ -273,3 +273,26 @@ fn apply_to(
         },
     }
 }
+
+/// A node's push result: the outcome, then each step the node reported.
+#[must_use]
+pub fn result_text(name: &str, result: &NodeResult) -> String {
+    match result {
+        NodeResult::Reported { report } => {
+            let outcome = match &report.outcome {
+                ApplyOutcome::Applied => "APPLIED".to_owned(),
+                ApplyOutcome::Refused(why) => format!("REFUSED, nothing changed: {why}"),
+                ApplyOutcome::RolledBack(why) => format!("ROLLED BACK: {why}"),
+                ApplyOutcome::RollbackFailed(why) => format!("ROLLBACK FAILED, act now: {why}"),
+            };
+            let mut text = format!("{name}: {outcome}");
+            for step in &report.steps {
+                let mark = if step.ok { "ok" } else { "FAILED" };
+                text.push_str(&format!("\n    {:>6} ms  {mark:<6} {}: {}", step.took_ms, step.what, step.detail));
+            }
+            text
+        }
+        NodeResult::Failed { why } => format!("{name}: FAILED: {why}"),
+        NodeResult::Skipped { why } => format!("{name}: skipped: {why}"),
+    }
+}
