@@ -259,6 +259,9 @@ impl FleetView {
                 self.push_lines.push(format!("{applied} of {} node(s) run the new config", run.nodes.len()));
                 self.push_done = Some(run);
                 self.push_job = None;
+                // What the nodes run now: the old status and comparison no longer hold.
+                self.comparison = None;
+                self.refresh();
             }
         }
     }
@@ -345,42 +348,48 @@ impl FleetView {
             .default_open(self.nodes.is_empty())
             .show(ui, |ui| {
                 let mut remove = None;
-                egui::Grid::new("fleet-nodes-grid").striped(true).spacing([space::GAP, space::ITEM]).show(ui, |ui| {
-                    for heading in ["Name", "SSH destination", "Port", "User", "Install folder", "OS", "Tags", ""] {
-                        ui.label(RichText::new(heading).strong());
-                    }
-                    ui.end_row();
-                    for (i, node) in self.nodes.iter_mut().enumerate() {
-                        let mut changed = false;
-                        ui.add_enabled_ui(editable, |ui| {
-                            changed |= field(ui, &mut node.name, 90.0, &format!("Name of node {}", i + 1));
-                            changed |= field(ui, &mut node.ssh, 130.0, &format!("SSH destination of {}", node.name));
+                egui::Grid::new("fleet-nodes-grid")
+                    .num_columns(8)
+                    .striped(true)
+                    .spacing([space::GAP, space::ITEM])
+                    .show(ui, |ui| {
+                        for heading in ["Name", "SSH destination", "Port", "User", "Install folder", "OS", "Tags", ""] {
+                            ui.label(RichText::new(heading).strong());
+                        }
+                        ui.end_row();
+                        for (i, node) in self.nodes.iter_mut().enumerate() {
+                            let mut changed =
+                                field(ui, editable, &mut node.name, 90.0, &format!("Name of node {}", i + 1));
+                            changed |=
+                                field(ui, editable, &mut node.ssh, 130.0, &format!("SSH destination of {}", node.name));
                             let mut port = node.port.map(|p| p.to_string()).unwrap_or_default();
-                            if field(ui, &mut port, 45.0, &format!("Port of {}", node.name)) {
+                            if field(ui, editable, &mut port, 45.0, &format!("Port of {}", node.name)) {
                                 node.port = port.trim().parse().ok();
                                 changed = true;
                             }
                             let mut user = node.user.clone().unwrap_or_default();
-                            if field(ui, &mut user, 70.0, &format!("User of {}", node.name)) {
+                            if field(ui, editable, &mut user, 70.0, &format!("User of {}", node.name)) {
                                 node.user = Some(user).filter(|u| !u.trim().is_empty());
                                 changed = true;
                             }
                             let mut dir = node.install_dir.clone().unwrap_or_default();
-                            if field(ui, &mut dir, 140.0, &format!("Install folder of {}", node.name)) {
+                            if field(ui, editable, &mut dir, 140.0, &format!("Install folder of {}", node.name)) {
                                 node.install_dir = Some(dir).filter(|d| !d.trim().is_empty());
                                 changed = true;
                             }
                             let before = node.os;
-                            egui::ComboBox::from_id_salt(("fleet-os", i))
-                                .selected_text(node.os.map_or("detect", NodeOs::as_str))
-                                .show_ui(ui, |ui| {
-                                    ui.selectable_value(&mut node.os, None, "detect");
-                                    ui.selectable_value(&mut node.os, Some(NodeOs::Windows), "windows");
-                                    ui.selectable_value(&mut node.os, Some(NodeOs::Linux), "linux");
-                                });
+                            ui.add_enabled_ui(editable, |ui| {
+                                egui::ComboBox::from_id_salt(("fleet-os", i))
+                                    .selected_text(node.os.map_or("detect", NodeOs::as_str))
+                                    .show_ui(ui, |ui| {
+                                        ui.selectable_value(&mut node.os, None, "detect");
+                                        ui.selectable_value(&mut node.os, Some(NodeOs::Windows), "windows");
+                                        ui.selectable_value(&mut node.os, Some(NodeOs::Linux), "linux");
+                                    });
+                            });
                             changed |= node.os != before;
                             let mut tags = node.tags.join(", ");
-                            if field(ui, &mut tags, 100.0, &format!("Tags of {}", node.name)) {
+                            if field(ui, editable, &mut tags, 110.0, &format!("Tags of {}", node.name)) {
                                 node.tags = tags
                                     .split(',')
                                     .map(str::trim)
@@ -389,14 +398,13 @@ impl FleetView {
                                     .collect();
                                 changed = true;
                             }
-                            if ui.small_button("Remove").clicked() {
+                            if ui.add_enabled(editable, egui::Button::new("Remove").small()).clicked() {
                                 remove = Some(i);
                             }
-                        });
-                        self.edited |= changed;
-                        ui.end_row();
-                    }
-                });
+                            self.edited |= changed;
+                            ui.end_row();
+                        }
+                    });
                 if let Some(i) = remove {
                     self.nodes.remove(i);
                     self.edited = true;
@@ -437,75 +445,74 @@ impl FleetView {
             }
         });
         let Some((answers, _)) = &self.status else { return };
-        egui::Grid::new("fleet-status").striped(true).spacing([space::GAP, space::ITEM]).show(ui, |ui| {
-            for heading in
-                ["Push", "Node", "Reached", "Proxy", "Service", "Config", "Findings", "Last login, or the problem"]
-            {
-                ui.label(RichText::new(heading).strong());
-            }
-            ui.end_row();
-            for answer in answers {
-                let mut chosen = self.chosen.contains(&answer.name);
-                let pushable = answer.result.as_ref().is_ok_and(|a| a.route == Route::Manager);
-                let checkbox = ui.add_enabled(pushable, egui::Checkbox::without_text(&mut chosen));
-                let name = format!("Push to {}", answer.name);
-                checkbox.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, chosen, &name));
-                if checkbox.changed() {
-                    if chosen {
-                        self.chosen.insert(answer.name.clone());
-                    } else {
-                        self.chosen.remove(&answer.name);
-                    }
-                }
-                ui.label(RichText::new(&answer.name).monospace());
-                match &answer.result {
-                    Ok(answered) => {
-                        let status = &answered.status;
-                        let reached = match answered.route {
-                            Route::Manager => "yes",
-                            Route::ReadOnly => "read-only",
-                        };
-                        ui.label(reached);
-                        ui.label(status.proxy_version.as_deref().unwrap_or("unknown"));
-                        let colour = match status.service.as_str() {
-                            "running" => palette.passed,
-                            "stopped" => palette.error,
-                            _ => palette.warning,
-                        };
-                        ui.label(RichText::new(&status.service).color(colour));
-                        ui.label(
-                            RichText::new(status.config_sha256.as_deref().map_or("unreadable", |h| &h[..12]))
-                                .monospace(),
-                        );
-                        let findings = match answered.route {
-                            Route::Manager => format!("{} errors, {} warnings", status.errors, status.warnings),
-                            Route::ReadOnly => "not checked".to_owned(),
-                        };
-                        let colour = if status.errors > 0 { palette.error } else { palette.text };
-                        ui.label(RichText::new(findings).color(colour));
-                        let mut detail = status.last_login.as_ref().map_or_else(
-                            || "no login in the log".to_owned(),
-                            |l| format!("{} {} [{}]", l.time, l.user, l.section),
-                        );
-                        if let Some(problem) = &status.config_problem {
-                            detail = problem.clone();
-                        }
-                        if let Some(error) = status.recent_errors.first() {
-                            detail.push_str(&format!("\nlatest error: {error}"));
-                        }
-                        ui.add(egui::Label::new(detail).wrap());
-                    }
-                    Err(problem) => {
-                        ui.label(RichText::new("no").color(palette.error));
-                        for _ in 0..4 {
-                            ui.label("");
-                        }
-                        ui.add(egui::Label::new(RichText::new(problem).color(palette.error)).wrap());
-                    }
+        egui::Grid::new("fleet-status").num_columns(8).striped(true).spacing([space::GAP, space::ITEM]).show(
+            ui,
+            |ui| {
+                for heading in
+                    ["Push", "Node", "Reached", "Proxy", "Service", "Config", "Findings", "Last login, or the problem"]
+                {
+                    ui.label(RichText::new(heading).strong());
                 }
                 ui.end_row();
-            }
-        });
+                for answer in answers {
+                    let mut chosen = self.chosen.contains(&answer.name);
+                    let pushable = answer.result.as_ref().is_ok_and(|a| a.route == Route::Manager);
+                    let checkbox = ui.add_enabled(pushable, egui::Checkbox::without_text(&mut chosen));
+                    let name = format!("Push to {}", answer.name);
+                    checkbox.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, chosen, &name));
+                    if checkbox.changed() {
+                        if chosen {
+                            self.chosen.insert(answer.name.clone());
+                        } else {
+                            self.chosen.remove(&answer.name);
+                        }
+                    }
+                    ui.label(RichText::new(&answer.name).monospace());
+                    match &answer.result {
+                        Ok(answered) => {
+                            let status = &answered.status;
+                            ui.label(answered.route.reached());
+                            ui.label(status.proxy_version.as_deref().unwrap_or("unknown"));
+                            let colour = match status.service.as_str() {
+                                "running" => palette.passed,
+                                "stopped" => palette.error,
+                                _ => palette.warning,
+                            };
+                            ui.label(RichText::new(&status.service).color(colour));
+                            ui.label(
+                                RichText::new(status.config_sha256.as_deref().map_or("unreadable", |h| &h[..12]))
+                                    .monospace(),
+                            );
+                            let findings = match answered.route {
+                                Route::Manager => format!("{} errors, {} warnings", status.errors, status.warnings),
+                                Route::ReadOnly => "not checked".to_owned(),
+                            };
+                            let colour = if status.errors > 0 { palette.error } else { palette.text };
+                            ui.label(RichText::new(findings).color(colour));
+                            let mut detail = status.last_login.as_ref().map_or_else(
+                                || "no login in the log".to_owned(),
+                                |l| format!("{} {} [{}]", l.time, l.user, l.section),
+                            );
+                            if let Some(problem) = &status.config_problem {
+                                detail = problem.clone();
+                            }
+                            if let Some(error) = status.recent_errors.first() {
+                                detail.push_str(&format!("\nlatest error: {error}"));
+                            }
+                            ui.add(egui::Label::new(detail).wrap());
+                        }
+                        Err(problem) => {
+                            ui.label(RichText::new("no").color(palette.error));
+                            for _ in 0..4 {
+                                ui.label("");
+                            }
+                            ui.add(egui::Label::new(RichText::new(problem).color(palette.error)).wrap());
+                        }
+                    }
+                    ui.end_row();
+                }
+            },
+        );
     }
 
     fn compare_section(&mut self, ui: &mut Ui, palette: &Palette) {
@@ -534,35 +541,39 @@ impl FleetView {
                 if rows.iter().all(|r| r.verdict != Verdict::Differs) {
                     ui.label(RichText::new("In step: nothing differs that should not.").color(palette.passed));
                 }
-                egui::Grid::new("fleet-diff").striped(true).spacing([space::GAP, space::ITEM]).show(ui, |ui| {
-                    ui.label(RichText::new("Section / key").strong());
-                    ui.label(RichText::new("").strong());
-                    for node in &comparison.nodes {
-                        ui.label(RichText::new(node).strong());
-                    }
-                    ui.end_row();
-                    for row in rows {
-                        let place = row
-                            .key
-                            .as_ref()
-                            .map_or_else(|| format!("[{}]", row.section), |k| format!("[{}] {k}", row.section));
-                        ui.label(RichText::new(place).monospace());
-                        let (word, colour) = match row.verdict {
-                            Verdict::Differs => ("differs", palette.error),
-                            Verdict::ExpectedToDiffer => ("as expected", palette.gutter_text),
-                            Verdict::ProtectedPerNode => ("per node", palette.gutter_text),
-                            Verdict::Same => ("same", palette.gutter_text),
-                        };
-                        let label = ui.label(RichText::new(word).color(colour));
-                        if let Some(note) = row.note {
-                            label.on_hover_text(note);
-                        }
-                        for cell in &row.cells {
-                            ui.label(cell_text(cell));
+                egui::Grid::new("fleet-diff")
+                    .num_columns(comparison.nodes.len() + 2)
+                    .striped(true)
+                    .spacing([space::GAP, space::ITEM])
+                    .show(ui, |ui| {
+                        ui.label(RichText::new("Section / key").strong());
+                        ui.label(RichText::new("").strong());
+                        for node in &comparison.nodes {
+                            ui.label(RichText::new(node).strong());
                         }
                         ui.end_row();
-                    }
-                });
+                        for row in rows {
+                            let place = row
+                                .key
+                                .as_ref()
+                                .map_or_else(|| format!("[{}]", row.section), |k| format!("[{}] {k}", row.section));
+                            ui.label(RichText::new(place).monospace());
+                            let (word, colour) = match row.verdict {
+                                Verdict::Differs => ("differs", palette.error),
+                                Verdict::ExpectedToDiffer => ("as expected", palette.gutter_text),
+                                Verdict::ProtectedPerNode => ("per node", palette.gutter_text),
+                                Verdict::Same => ("same", palette.gutter_text),
+                            };
+                            let label = ui.label(RichText::new(word).color(colour));
+                            if let Some(note) = row.note {
+                                label.on_hover_text(note);
+                            }
+                            for cell in &row.cells {
+                                ui.label(cell_text(cell));
+                            }
+                            ui.end_row();
+                        }
+                    });
             }
         }
     }
@@ -618,8 +629,10 @@ impl FleetView {
     }
 }
 
-fn field(ui: &mut Ui, text: &mut String, width: f32, name: &str) -> bool {
-    let response = ui.add(egui::TextEdit::singleline(text).desired_width(width));
+fn field(ui: &mut Ui, editable: bool, text: &mut String, width: f32, name: &str) -> bool {
+    let height = ui.spacing().interact_size.y;
+    let response =
+        ui.add_enabled_ui(editable, |ui| ui.add_sized([width, height], egui::TextEdit::singleline(text))).inner;
     let described = name.to_owned();
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, &described));
     response.changed()

@@ -561,17 +561,7 @@ impl AuthProxyApp {
             };
             let form_view = &mut self.form;
             let fleet_view = &mut self.fleet;
-            if fleet_view.file().is_none() && self.output.tab == output::Tab::Fleet {
-                let path = self
-                    .settings
-                    .settings
-                    .fleet_file
-                    .clone()
-                    .or_else(|| crate::platform::app_config_dir().map(|dir| dir.join("fleet.toml")));
-                if let Some(path) = path {
-                    fleet_view.open(path);
-                }
-            }
+            let fleet_file = &self.settings.settings.fleet_file;
             let config_name = self
                 .buffer
                 .path
@@ -593,7 +583,15 @@ impl AuthProxyApp {
                         .show(ui, &analysis, current_section, &form_context, palette)
                         .map(output::PanelAction::Form)
                 },
-                fleet: |ui: &mut Ui| fleet_view.show(ui, palette, &config_name).map(output::PanelAction::Fleet),
+                fleet: |ui: &mut Ui| {
+                    if fleet_view.file().is_none() {
+                        let default = crate::platform::app_config_dir().map(|dir| dir.join("fleet.toml"));
+                        if let Some(path) = fleet_file.clone().or(default) {
+                            fleet_view.open(path);
+                        }
+                    }
+                    fleet_view.show(ui, palette, &config_name).map(output::PanelAction::Fleet)
+                },
             };
             self.output.show(ui, errors + warnings + notes, self.buffer.revision, palette, tabs)
         });

@@ -208,3 +208,132 @@ fn proxy_said(text: &str, context: &NodeContext<'_>, since: std::time::SystemTim
         .map(|e| crate::logfile::display_text(e.message_bytes()));
     said
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::protocol::ConfigPayload;
+    use crate::service::{ServiceControl, ServiceError, ServiceState};
+
+    /// A service that starts unless the config holds `marker`, as a proxy that cannot load it.
+    struct Picky {
+        config: std::path::PathBuf,
+        marker: &'static str,
+        running: bool,
+        starts: usize,
+    }
+
+    impl ServiceControl for Picky {
+        fn describe(&self) -> String {
+            "test service".into()
+        }
+        fn state(&mut self) -> ServiceState {
+            if self.running {
+                ServiceState::Running
+            } else {
+                ServiceState::Stopped
+            }
+        }
+        fn start(&mut self) -> Result<(), ServiceError> {
+            self.starts += 1;
+            let text = std::fs::read_to_string(&self.config).unwrap_or_default();
+            self.running = !text.contains(self.marker);
+            if self.running {
+                Ok(())
+            } else {
+                Err(ServiceError::Failed("it exited at once".into()))
+            }
+        }
+        fn stop(&mut self) -> Result<(), ServiceError> {
+            self.running = false;
+            Ok(())
+        }
+    }
+
+    struct NoRegistry;
+    impl crate::service::version::Registry for NoRegistry {
+        fn hklm_string(&self, _key: &str, _name: &str, _wow32: bool) -> Option<String> {
+            None
+        }
+    }
+
+    const OLD: &str = "[main]\ndebug=false\n";
+
+    fn request(new: &str, expected: Option<&str>) -> ApplyRequest {
+        ApplyRequest {
+            install_dir: None,
+            config: ConfigPayload::new(new.as_bytes()),
+            expected_sha256: expected.map(str::to_owned),
+            protect: false,
+            check: false,
+            start_timeout_secs: 5,
+        }
+    }
+
+    fn run(new: &str, expected: Option<&str>) -> (ApplyReport, String, usize, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("conf")).unwrap();
+        let config = dir.path().join("conf/authproxy.cfg");
+        std::fs::write(&config, OLD).unwrap();
+        let mut service = Picky { config: config.clone(), marker: "cannot-start", running: true, starts: 0 };
+        let protector = crate::secrets::Unavailable;
+        let mut context = NodeContext {
+            install_dir: dir.path().to_path_buf(),
+            service: &mut service,
+            protector: &protector,
+            registry: &NoRegistry,
+        };
+        let report = apply(&request(new, expected), &mut context);
+        let backup = std::fs::read(dir.path().join("conf/authproxy.cfg.bak")).unwrap_or_default();
+        (report, std::fs::read_to_string(&config).unwrap(), service.starts, backup)
+    }
+
+    #[test]
+    fn a_good_config_is_written_with_a_backup_and_the_service_restarted() {
+        let (report, now, starts, backup) = run("[main]\ndebug=true\n", Some(&sha256_hex(OLD.as_bytes())));
+        assert_eq!(report.outcome, ApplyOutcome::Applied, "{report:#?}");
+        assert_eq!((now.as_str(), starts, backup.as_slice()), ("[main]\ndebug=true\n", 1, OLD.as_bytes()));
+        assert_eq!(report.config_sha256, Some(sha256_hex(b"[main]\ndebug=true\n")));
+        let steps: Vec<&str> = report.steps.iter().map(|s| s.what.as_str()).collect();
+        assert_eq!(steps, ["checked", "written", "restarted"]);
+    }
+
+    #[test]
+    fn a_config_changed_on_the_node_or_with_errors_is_never_written() {
+        let (report, now, starts, _) = run("[main]\ndebug=true\n", Some(&sha256_hex(b"something else")));
+        assert!(
+            matches!(&report.outcome, ApplyOutcome::Refused(why) if why.contains("changed on this node")),
+            "{report:#?}"
+        );
+        assert_eq!((now.as_str(), starts), (OLD, 0));
+        let (report, now, _, _) = run("[main]\ndebug=maybe\n", None);
+        assert!(
+            matches!(&report.outcome, ApplyOutcome::Refused(why) if why.contains("error(s) on this node")),
+            "{report:#?}"
+        );
+        assert_eq!(now, OLD);
+    }
+
+    #[test]
+    fn a_config_the_service_cannot_start_with_is_rolled_back() {
+        let (report, now, starts, backup) = run("[main]\ndebug=true\n; cannot-start\n", None);
+        assert!(
+            matches!(&report.outcome, ApplyOutcome::RolledBack(why) if why.contains("did not start")),
+            "{report:#?}"
+        );
+        assert_eq!(now, OLD, "the old config is back");
+        assert_eq!(backup, OLD.as_bytes(), "the backup is still the old config");
+        assert_eq!(starts, 2, "started with the new, then with the old");
+        let steps: Vec<(&str, bool)> = report.steps.iter().map(|s| (s.what.as_str(), s.ok)).collect();
+        assert_eq!(
+            steps,
+            [
+                ("checked", true),
+                ("written", true),
+                ("restarted", false),
+                ("restored", true),
+                ("restarted with the old config", true)
+            ]
+        );
+    }
+}

@@ -20,6 +20,17 @@ pub enum Route {
     ReadOnly,
 }
 
+impl Route {
+    /// Whether the node was reached, in a word: `yes`, or `read-only` without our binary there.
+    #[must_use]
+    pub fn reached(self) -> &'static str {
+        match self {
+            Self::Manager => "yes",
+            Self::ReadOnly => "read-only",
+        }
+    }
+}
+
 /// One node's answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct NodeAnswer {

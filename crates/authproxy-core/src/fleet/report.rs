@@ -9,7 +9,7 @@ pub fn status_text(answers: &[NodeAnswer]) -> String {
     let mut text = String::new();
     let width = answers.iter().map(|a| a.name.chars().count()).max().unwrap_or(4).max(4);
     text.push_str(&format!(
-        "{:<width$}  {:<7}  {:<7}  {:<22}  {:<13}  {:<12}  {:<18}  LAST LOGIN\n",
+        "{:<width$}  {:<9}  {:<7}  {:<22}  {:<13}  {:<12}  {:<18}  LAST LOGIN\n",
         "NODE", "REACHED", "OS", "PROXY", "SERVICE", "CONFIG", "FINDINGS"
     ));
     for answer in answers {
@@ -17,10 +17,7 @@ pub fn status_text(answers: &[NodeAnswer]) -> String {
         match &answer.result {
             Ok(answered) => {
                 let status = &answered.status;
-                let reached = match answered.route {
-                    Route::Manager => "yes",
-                    Route::ReadOnly => "read",
-                };
+                let reached = answered.route.reached();
                 let version =
                     status.proxy_version.as_deref().and_then(|v| v.split_whitespace().next()).unwrap_or("unknown");
                 let hash =
@@ -34,12 +31,12 @@ pub fn status_text(answers: &[NodeAnswer]) -> String {
                     .as_ref()
                     .map_or_else(|| "-".to_owned(), |l| format!("{} {} [{}]", l.time, l.user, l.section));
                 text.push_str(&format!(
-                    "{:<width$}  {reached:<7}  {os:<7}  {version:<22}  {:<13}  {hash:<12}  {findings:<18}  {login}\n",
+                    "{:<width$}  {reached:<9}  {os:<7}  {version:<22}  {:<13}  {hash:<12}  {findings:<18}  {login}\n",
                     answer.name, status.service
                 ));
             }
             Err(problem) => {
-                text.push_str(&format!("{:<width$}  {:<7}  {os:<7}  {problem}\n", answer.name, "NO"));
+                text.push_str(&format!("{:<width$}  {:<9}  {os:<7}  {problem}\n", answer.name, "NO"));
             }
         }
     }

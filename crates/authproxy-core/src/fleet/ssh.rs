@@ -135,7 +135,8 @@ impl Ssh {
             "UpdateHostKeys=no".to_owned(),
             "RequestTTY=no".to_owned(),
             "PermitLocalCommand=no".to_owned(),
-            format!("ConnectTimeout={}", timeout.as_secs().max(1)),
+            // Whole seconds, rounded up: the deadline itself is kept by ending the process.
+            format!("ConnectTimeout={}", timeout.as_secs_f64().ceil().max(1.0)),
             "ServerAliveInterval=5".to_owned(),
             "ServerAliveCountMax=2".to_owned(),
         ] {
