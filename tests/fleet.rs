@@ -558,3 +558,40 @@ fn the_fleet_tab_shows_status_compares_and_pushes_the_open_file() {
     settle(&mut harness);
     assert!(harness.query_all_by_label("[radius_server_auto] failmode").next().is_some(), "now they differ");
 }
+
+/// The fleet file is edited in the Fleet tab: a node added and named, then saved as fleet.toml
+/// that reads back with it.
+#[test]
+fn the_fleet_tab_edits_and_saves_the_fleet_file() {
+    use authproxy_manager::app::AuthProxyApp;
+    use authproxy_manager::schema::Platform;
+    let dir = tempfile::tempdir().unwrap();
+    let fleet_file = dir.path().join("fleet.toml");
+    let local = dir.path().join("authproxy.cfg");
+    std::fs::write(&local, sample()).unwrap();
+    let mut app = AuthProxyApp::new(Some(&local), Platform::Linux, crate::gui::environment(None));
+    app.open_fleet(fleet_file.clone());
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(|ui, app: &mut AuthProxyApp| app.show(ui), app);
+    harness.run_steps(10);
+    harness.get_by_label("Fleet").click();
+    harness.run_steps(10);
+    // No fleet.toml yet: the node list is open, empty, ready to fill in.
+    harness.get_by_label("Add node").click();
+    harness.run_steps(10);
+    harness.get_by_label("SSH destination of proxy-1").click();
+    harness.run_steps(10);
+    harness.get_by_label("SSH destination of proxy-1").type_text("admin@10.0.0.11");
+    harness.run_steps(10);
+    harness.get_by_label("Tags of proxy-1").click();
+    harness.run_steps(10);
+    harness.get_by_label("Tags of proxy-1").type_text("site:hq, pair:vpn");
+    harness.run_steps(10);
+    harness.get_by_label("Save fleet file").click();
+    harness.run_steps(10);
+    let saved = authproxy_manager::fleet::inventory::read(&fleet_file).unwrap();
+    assert_eq!(saved.nodes.len(), 1);
+    assert_eq!((saved.nodes[0].name.as_str(), saved.nodes[0].ssh.as_str()), ("proxy-1", "admin@10.0.0.11"));
+    assert_eq!(saved.nodes[0].tags, ["site:hq", "pair:vpn"]);
+}
