@@ -595,3 +595,41 @@ fn the_fleet_tab_edits_and_saves_the_fleet_file() {
     assert_eq!((saved.nodes[0].name.as_str(), saved.nodes[0].ssh.as_str()), ("proxy-1", "admin@10.0.0.11"));
     assert_eq!(saved.nodes[0].tags, ["site:hq", "pair:vpn"]);
 }
+
+/// `--check`: after the restart the node runs the connectivity check of the new config from
+/// where it stands; a failure there (its directory and Duo hosts do not resolve from this test
+/// machine) rolls the node back.
+#[test]
+fn a_push_whose_connectivity_check_fails_on_the_node_is_rolled_back() {
+    let fleet = Fleet::new();
+    let old = sample();
+    let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
+    let fleet_file = fleet.write(&[(a.name.as_str(), "127.0.0.1", a.port, managed(&a))], &[&a]);
+    let new = String::from_utf8(old.clone())
+        .unwrap()
+        .replace("host=dc01.corp.example.com", "host=dc01.corp.invalid")
+        .replace("host_2=dc02.corp.example.com", "host_2=dc02.corp.invalid")
+        .replace("api_host=api-3f8a1c2d.duosecurity.com", "api_host=api-3f8a1c2d.duosecurity.invalid");
+    let source = fleet.dir.path().join("new.cfg");
+    std::fs::write(&source, &new).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let args = [
+        "fleet",
+        "push",
+        "--fleet",
+        fleet_file.to_str().unwrap(),
+        "--from",
+        source.to_str().unwrap(),
+        "--to",
+        "proxy-a",
+        "--check",
+        "--start-timeout",
+        "10",
+    ];
+    let (code, out, err) = cli_env(&args, data.path());
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("proxy-a: ROLLED BACK: the connectivity check failed:"), "{out}");
+    assert!(out.contains("FAILED checked connectivity:") && out.contains("probe(s) failed"), "{out}");
+    assert_eq!(std::fs::read(a.config_path()).unwrap(), old, "the old config is back");
+    assert_eq!(service_state(&a), Some(0), "and the proxy runs with it");
+}
