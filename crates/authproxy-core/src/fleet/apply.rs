@@ -276,7 +276,7 @@ mod tests {
         let config = dir.path().join("conf/authproxy.cfg");
         std::fs::write(&config, OLD).unwrap();
         let mut service = Picky { config: config.clone(), marker: "cannot-start", running: true, starts: 0 };
-        let protector = crate::secrets::Unavailable;
+        let protector = crate::secrets::test_support::Marker;
         let mut context = NodeContext {
             install_dir: dir.path().to_path_buf(),
             service: &mut service,
