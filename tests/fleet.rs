@@ -9,22 +9,17 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable as _;
 
-use crate::util::{samples_dir, trusted_tempdir};
+use crate::service_linux::TestInstall;
+use crate::util::samples_dir;
 
 fn sshd_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/sshd.sh")
 }
 
-/// The test daemon, built by `cargo test` as an example.
-fn daemon_binary() -> PathBuf {
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-    deps.parent().unwrap().join("examples").join("proxy_test_daemon")
-}
-
 /// One proxy node: an sshd, and a proxy install whose service is the test daemon.
 struct TestNode {
     name: String,
-    install: tempfile::TempDir,
+    install: TestInstall,
     sshd: tempfile::TempDir,
     port: u16,
     host_key: String,
@@ -32,20 +27,10 @@ struct TestNode {
 
 impl TestNode {
     fn start(name: &str, client_pub: &Path, config: &[u8], running: bool) -> Self {
-        use std::os::unix::fs::PermissionsExt as _;
-        let install = trusted_tempdir();
-        for sub in ["bin", "conf", "log", "run"] {
-            std::fs::create_dir_all(install.path().join(sub)).unwrap();
-            std::fs::set_permissions(install.path().join(sub), std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        let ctl = install.path().join("bin/authproxyctl");
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/service/authproxyctl"), &ctl).unwrap();
-        std::fs::set_permissions(&ctl, std::fs::Permissions::from_mode(0o755)).unwrap();
-        std::fs::copy(daemon_binary(), install.path().join("bin/proxy_test_daemon")).unwrap();
-        std::fs::write(install.path().join("conf/authproxy.cfg"), config).unwrap();
-        std::fs::write(install.path().join("bin/start-delay-ms"), "50").unwrap();
+        let install = TestInstall::with_config(config);
+        install.set_start_delay(50);
         if running {
-            let started = Command::new(&ctl).arg("start").output().unwrap();
+            let started = Command::new(install.script()).arg("start").output().unwrap();
             assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
         }
         let sshd = tempfile::tempdir().unwrap();
@@ -86,7 +71,6 @@ impl TestNode {
 impl Drop for TestNode {
     fn drop(&mut self) {
         let _ = Command::new("bash").arg(sshd_script()).arg("stop").arg(self.sshd.path()).output();
-        let _ = Command::new(self.install.path().join("bin/authproxyctl")).arg("stop").output();
     }
 }
 
@@ -136,6 +120,28 @@ impl Fleet {
         let path = self.dir.path().join("fleet.toml");
         std::fs::write(&path, fleet).unwrap();
         path
+    }
+}
+
+impl Fleet {
+    /// Writes the fleet for `nodes`, each managed by this build's binary; `known` are in known_hosts.
+    fn write_managed(&self, nodes: &[&TestNode], known: &[&TestNode]) -> PathBuf {
+        let nodes: Vec<(&str, &str, u16, String)> =
+            nodes.iter().map(|n| (n.name.as_str(), "127.0.0.1", n.port, managed(n))).collect();
+        self.write(&nodes, known)
+    }
+
+    /// Runs `fleet push --fleet FLEET --from <file holding text> ARGS…` with its own data folder
+    /// (the audit log's), which is returned with the outcome.
+    fn push(&self, fleet_file: &Path, text: &str, args: &[&str]) -> (Option<i32>, String, String, tempfile::TempDir) {
+        let source = self.dir.path().join("pushed.cfg");
+        std::fs::write(&source, text).unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let mut all =
+            vec!["fleet", "push", "--fleet", fleet_file.to_str().unwrap(), "--from", source.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let (code, out, err) = cli_env(&all, data.path());
+        (code, out, err, data)
     }
 }
 
@@ -247,10 +253,8 @@ fn an_unknown_or_changed_host_key_is_refused_with_its_fingerprint_and_never_acce
     let fleet = Fleet::new();
     let a = TestNode::start("proxy-a", &fleet.client_pub(), &sample(), false);
     let b = TestNode::start("proxy-b", &fleet.client_pub(), &sample(), false);
-    let nodes =
-        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
     // proxy-a is not in known_hosts at all.
-    let fleet_file = fleet.write(&nodes, &[&b]);
+    let fleet_file = fleet.write_managed(&[&a, &b], &[&b]);
     let before = std::fs::read(fleet.known_hosts()).unwrap();
     let (code, out, err) = cli(&["fleet", "status", "--fleet", fleet_file.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{out}{err}");
@@ -362,27 +366,10 @@ fn a_push_updates_both_nodes_in_turn_and_is_audited() {
     let old = sample();
     let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
     let b = TestNode::start("proxy-b", &fleet.client_pub(), &old, true);
-    let nodes =
-        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
-    let fleet_file = fleet.write(&nodes, &[&a, &b]);
+    let fleet_file = fleet.write_managed(&[&a, &b], &[&a, &b]);
     let new = String::from_utf8(old.clone()).unwrap().replace("failmode=safe", "failmode=secure");
-    let source = fleet.dir.path().join("new.cfg");
-    std::fs::write(&source, &new).unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let args = [
-        "fleet",
-        "push",
-        "--fleet",
-        fleet_file.to_str().unwrap(),
-        "--from",
-        source.to_str().unwrap(),
-        "--to",
-        "proxy-a",
-        "proxy-b",
-        "--start-timeout",
-        "10",
-    ];
-    let (code, out, err) = cli_env(&args, data.path());
+    let (code, out, err, data) =
+        fleet.push(&fleet_file, &new, &["--to", "proxy-a", "proxy-b", "--start-timeout", "10"]);
     assert_eq!(code, Some(0), "{out}{err}");
     let (first, second) = (out.find("proxy-a: APPLIED").unwrap(), out.find("proxy-b: APPLIED").unwrap());
     assert!(first < second, "one node at a time, in the order given: {out}");
@@ -423,29 +410,12 @@ fn a_config_the_proxy_cannot_start_with_is_rolled_back_and_the_other_node_is_unt
         std::fs::write(node.install.path().join("conf/proxy.key"), "not a key\n").unwrap();
         std::fs::write(node.install.path().join("conf/proxy.crt"), "not a certificate\n").unwrap();
     }
-    let nodes =
-        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
-    let fleet_file = fleet.write(&nodes, &[&a, &b]);
+    let fleet_file = fleet.write_managed(&[&a, &b], &[&a, &b]);
     let bad = format!(
         "{}\n[ldap_server_auto]\nikey=DIVQJXXVBOTHD0WTFLHB\nskey=muaptt0Azn0DNRUQxA71p2Td8VKqxryo1nIj7BRd\napi_host=api-3f8a1c2d.duosecurity.com\nclient=ad_client\nssl_port=636\nssl_key_path=proxy.key\nssl_cert_path=proxy.crt\n",
         String::from_utf8(old.clone()).unwrap()
     );
-    let source = fleet.dir.path().join("bad.cfg");
-    std::fs::write(&source, &bad).unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let args = [
-        "fleet",
-        "push",
-        "--fleet",
-        fleet_file.to_str().unwrap(),
-        "--from",
-        source.to_str().unwrap(),
-        "--to",
-        "pair:vpn",
-        "--start-timeout",
-        "3",
-    ];
-    let (code, out, err) = cli_env(&args, data.path());
+    let (code, out, err, _data) = fleet.push(&fleet_file, &bad, &["--to", "pair:vpn", "--start-timeout", "3"]);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("proxy-a: ROLLED BACK: the proxy did not start with the new config"), "{out}");
     let said = out.split("the proxy's log says: ").nth(1).unwrap_or_default();
@@ -470,21 +440,8 @@ fn a_config_with_errors_is_refused_before_any_node_is_touched() {
     let fleet = Fleet::new();
     let old = sample();
     let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
-    let fleet_file = fleet.write(&[(a.name.as_str(), "127.0.0.1", a.port, managed(&a))], &[&a]);
-    let source = fleet.dir.path().join("broken.cfg");
-    std::fs::write(&source, "[radius_server_auto]\nikey=DIX\n").unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let args = [
-        "fleet",
-        "push",
-        "--fleet",
-        fleet_file.to_str().unwrap(),
-        "--from",
-        source.to_str().unwrap(),
-        "--to",
-        "proxy-a",
-    ];
-    let (code, out, err) = cli_env(&args, data.path());
+    let fleet_file = fleet.write_managed(&[&a], &[&a]);
+    let (code, out, err, _data) = fleet.push(&fleet_file, "[radius_server_auto]\nikey=DIX\n", &["--to", "proxy-a"]);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("refused here: the config has") && out.contains("for a linux proxy"), "{out}");
     assert!(out.contains("proxy-a: skipped: nothing was sent"), "{out}");
@@ -516,9 +473,7 @@ fn the_fleet_tab_shows_status_compares_and_pushes_the_open_file() {
     let old = sample();
     let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
     let b = TestNode::start("proxy-b", &fleet.client_pub(), &old, false);
-    let nodes =
-        [(a.name.as_str(), "127.0.0.1", a.port, managed(&a)), (b.name.as_str(), "127.0.0.1", b.port, managed(&b))];
-    let fleet_file = fleet.write(&nodes, &[&a, &b]);
+    let fleet_file = fleet.write_managed(&[&a, &b], &[&a, &b]);
     let new = String::from_utf8(old.clone()).unwrap().replace("failmode=safe", "failmode=secure");
     let local = fleet.dir.path().join("authproxy.cfg");
     std::fs::write(&local, &new).unwrap();
@@ -604,29 +559,14 @@ fn a_push_whose_connectivity_check_fails_on_the_node_is_rolled_back() {
     let fleet = Fleet::new();
     let old = sample();
     let a = TestNode::start("proxy-a", &fleet.client_pub(), &old, true);
-    let fleet_file = fleet.write(&[(a.name.as_str(), "127.0.0.1", a.port, managed(&a))], &[&a]);
+    let fleet_file = fleet.write_managed(&[&a], &[&a]);
     let new = String::from_utf8(old.clone())
         .unwrap()
         .replace("host=dc01.corp.example.com", "host=dc01.corp.invalid")
         .replace("host_2=dc02.corp.example.com", "host_2=dc02.corp.invalid")
         .replace("api_host=api-3f8a1c2d.duosecurity.com", "api_host=api-3f8a1c2d.duosecurity.invalid");
-    let source = fleet.dir.path().join("new.cfg");
-    std::fs::write(&source, &new).unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let args = [
-        "fleet",
-        "push",
-        "--fleet",
-        fleet_file.to_str().unwrap(),
-        "--from",
-        source.to_str().unwrap(),
-        "--to",
-        "proxy-a",
-        "--check",
-        "--start-timeout",
-        "10",
-    ];
-    let (code, out, err) = cli_env(&args, data.path());
+    let (code, out, err, _data) =
+        fleet.push(&fleet_file, &new, &["--to", "proxy-a", "--check", "--start-timeout", "10"]);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("proxy-a: ROLLED BACK: the connectivity check failed:"), "{out}");
     assert!(out.contains("FAILED checked connectivity:") && out.contains("probe(s) failed"), "{out}");

@@ -31,12 +31,17 @@ fn daemon_binary() -> PathBuf {
 }
 
 /// A proxy install folder with `bin/authproxyctl`, the daemon, a valid config and `log/`.
-struct TestInstall {
+pub(crate) struct TestInstall {
     dir: tempfile::TempDir,
 }
 
 impl TestInstall {
     fn new() -> Self {
+        Self::with_config(&std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap())
+    }
+
+    /// The same install with `config` as its `conf/authproxy.cfg`.
+    pub(crate) fn with_config(config: &[u8]) -> Self {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = trusted_tempdir();
         for sub in ["bin", "conf", "log", "run"] {
@@ -47,16 +52,15 @@ impl TestInstall {
         std::fs::copy(ctl, dir.path().join("bin/authproxyctl")).unwrap();
         std::fs::set_permissions(dir.path().join("bin/authproxyctl"), std::fs::Permissions::from_mode(0o755)).unwrap();
         std::fs::copy(daemon_binary(), dir.path().join("bin/proxy_test_daemon")).unwrap();
-        let config = std::fs::read(samples_dir().join("v01_radius_auto_ad.cfg")).unwrap();
         std::fs::write(dir.path().join("conf/authproxy.cfg"), config).unwrap();
         Self { dir }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn script(&self) -> PathBuf {
+    pub(crate) fn script(&self) -> PathBuf {
         self.path().join("bin/authproxyctl")
     }
 
@@ -71,7 +75,7 @@ impl TestInstall {
         std::fs::read_to_string(self.path().join("run/duoauthproxy.pid")).ok()?.trim().parse().ok()
     }
 
-    fn set_start_delay(&self, millis: u64) {
+    pub(crate) fn set_start_delay(&self, millis: u64) {
         std::fs::write(self.path().join("bin/start-delay-ms"), millis.to_string()).unwrap();
     }
 }

@@ -66,7 +66,13 @@ fn start_xvfb() -> (Running, String) {
             std::thread::sleep(Duration::from_millis(50));
         }
         if socket.exists() {
-            return (xvfb, format!(":{n}"));
+            // The server is up once it answers a query; only then may an app start on it.
+            let display = format!(":{n}");
+            let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
+                !xdotool(&display, &["getdisplaygeometry"]).is_empty()
+            });
+            assert!(ready, "Xvfb on {display} answers");
+            return (xvfb, display);
         }
     }
     panic!("no free X display between :90 and :129");
@@ -169,12 +175,6 @@ fn the_real_window_renders_takes_typing_and_saves() {
     let original = std::fs::read(samples_dir().join("i03_typo_key.cfg")).unwrap();
     std::fs::write(&config, &original).unwrap();
 
-    // The X server is up once it answers a query; only then start the app.
-    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
-        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
-    });
-    assert!(ready, "Xvfb on {display} answers");
-
     let (_app, window) = launch_window(&display, dir.path(), &runtime, &config);
     let titled = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
         xdotool(&display, &["getwindowname", &window]) == "authproxy.cfg - authproxy-manager"
@@ -243,10 +243,6 @@ fn the_light_theme_setting_gives_a_light_window_and_form() {
         require(tool);
     }
     let (_xvfb, display) = start_xvfb();
-    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
-        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
-    });
-    assert!(ready, "Xvfb on {display} answers");
     let dir = tempfile::tempdir().unwrap();
     let runtime = runtime_dir(dir.path());
     let settings = dir.path().join("authproxy-manager").join("settings.json");
@@ -287,10 +283,6 @@ fn a_window_panic_writes_a_report_and_no_screenshot_hook_runs() {
         require(tool);
     }
     let (_xvfb, display) = start_xvfb();
-    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
-        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
-    });
-    assert!(ready, "Xvfb on {display} answers");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("authproxy.cfg");
     std::fs::copy(samples_dir().join("i03_typo_key.cfg"), &config).unwrap();
@@ -362,10 +354,6 @@ fn paste_in_copy_out_and_copy_report_use_the_system_clipboard() {
         require(tool);
     }
     let (_xvfb, display) = start_xvfb();
-    let ready = wait_until(Duration::from_millis(200), Duration::from_secs(30), || {
-        !xdotool(&display, &["getdisplaygeometry"]).is_empty()
-    });
-    assert!(ready, "Xvfb on {display} answers");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("authproxy.cfg");
     let original = std::fs::read_to_string(samples_dir().join("i03_typo_key.cfg")).unwrap();

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use egui::{RichText, Ui};
 
 use super::theme::{space, Palette};
-use crate::config::{decode, Document};
 use crate::fleet::diff::{self, Cell, Comparison, Verdict};
 use crate::fleet::inventory::{self, Inventory, InventoryKind, Node, NodeOs};
 use crate::fleet::push::{NodeResult, PushOptions, PushRun};
@@ -149,14 +148,8 @@ impl FleetView {
                 let (nodes, timeout) = (self.nodes.clone(), self.timeout());
                 self.compare_job = Some(Job::spawn(move || {
                     let answers = query::status_all(&ssh, &nodes, timeout);
-                    let mut docs = Vec::new();
-                    let mut unread = Vec::new();
-                    for answer in answers {
-                        match answer.result.as_ref().ok().and_then(|a| a.status.config_bytes()) {
-                            Some(bytes) => docs.push((answer.name.clone(), Document::parse(&decode(&bytes).text))),
-                            None => unread.push(answer.name.clone()),
-                        }
-                    }
+                    let (docs, unread) = query::documents(&answers);
+                    let unread: Vec<String> = unread.into_iter().map(|(name, _)| name).collect();
                     if docs.len() < 2 {
                         return Err(format!(
                             "fewer than two configs could be read{}",

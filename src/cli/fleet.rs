@@ -52,23 +52,14 @@ pub struct PushArgs {
     /// Seconds each node's service has to come up.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub start_timeout: u64,
-    /// The fleet file (default: fleet.toml in the manager's own folder).
-    #[arg(long, value_name = "FILE")]
-    pub fleet: Option<PathBuf>,
-    /// The SSH config given to every `ssh` call (`-F`).
-    #[arg(long, value_name = "FILE")]
-    pub ssh_config: Option<PathBuf>,
-    /// Seconds reading each node's status may take.
-    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
-    pub timeout: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: super::Format,
+    /// The fleet, SSH and output options.
+    #[command(flatten)]
+    pub options: FleetOptions,
 }
 
-/// Which fleet and which of its nodes.
+/// Which fleet, how to reach it, and how to report: shared by every `fleet` subcommand.
 #[derive(Debug, clap::Args)]
-pub struct Selection {
+pub struct FleetOptions {
     /// The fleet file: our fleet.toml, or an Ansible inventory (INI or YAML). Default:
     /// fleet.toml in the manager's own folder.
     #[arg(long, value_name = "FILE")]
@@ -82,6 +73,14 @@ pub struct Selection {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: super::Format,
+}
+
+/// Which fleet and which of its nodes.
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// The fleet, SSH and output options.
+    #[command(flatten)]
+    pub options: FleetOptions,
     /// Only these nodes (names or tags); all when none is given.
     pub nodes: Vec<String>,
 }
@@ -109,10 +108,14 @@ pub fn fleet(args: &FleetArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     }
 }
 
-/// The fleet file and the nodes chosen, or the exit status after saying why not.
-fn load(selection: &Selection, err: &mut dyn Write) -> Result<(Inventory, Vec<Node>, Ssh), ExitCode> {
-    let path = match selection.fleet.clone().or_else(|| crate::platform::app_config_dir().map(|d| d.join("fleet.toml")))
-    {
+/// The fleet file and the nodes chosen (all when `chosen` is empty), or the exit status after
+/// saying why not.
+fn load(
+    options: &FleetOptions,
+    chosen: &[String],
+    err: &mut dyn Write,
+) -> Result<(Inventory, Vec<Node>, Ssh), ExitCode> {
+    let path = match options.fleet.clone().or_else(|| crate::platform::app_config_dir().map(|d| d.join("fleet.toml"))) {
         Some(path) => path,
         None => {
             let _ = writeln!(err, "error: no fleet file: give one with --fleet");
@@ -127,20 +130,19 @@ fn load(selection: &Selection, err: &mut dyn Write) -> Result<(Inventory, Vec<No
         .nodes
         .iter()
         .filter(|n| {
-            selection.nodes.is_empty()
-                || selection.nodes.iter().any(|s| n.name.eq_ignore_ascii_case(s) || n.tags.iter().any(|t| t == s))
+            chosen.is_empty() || chosen.iter().any(|s| n.name.eq_ignore_ascii_case(s) || n.tags.iter().any(|t| t == s))
         })
         .cloned()
         .collect();
     if nodes.is_empty() {
-        let _ = writeln!(err, "error: {}: no node matches {}", path.display(), selection.nodes.join(", "));
+        let _ = writeln!(err, "error: {}: no node matches {}", path.display(), chosen.join(", "));
         return Err(ExitCode::from(2));
     }
-    let ssh = Ssh::system(selection.ssh_config.clone().or_else(|| inventory.ssh_config.clone())).map_err(|e| {
+    let ssh = Ssh::system(options.ssh_config.clone().or_else(|| inventory.ssh_config.clone())).map_err(|e| {
         let _ = writeln!(err, "error: {e}");
         ExitCode::from(2)
     })?;
-    if !inventory.ignored.is_empty() && selection.format == super::Format::Text {
+    if !inventory.ignored.is_empty() && options.format == super::Format::Text {
         let kind = match inventory.kind {
             InventoryKind::AnsibleIni => "Ansible inventory (INI)",
             InventoryKind::AnsibleYaml => "Ansible inventory (YAML)",
@@ -158,15 +160,15 @@ fn load(selection: &Selection, err: &mut dyn Write) -> Result<(Inventory, Vec<No
 }
 
 fn status(selection: &Selection, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let (_, nodes, ssh) = match load(selection, err) {
+    let (_, nodes, ssh) = match load(&selection.options, &selection.nodes, err) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
     let started = std::time::Instant::now();
-    let answers = query::status_all(&ssh, &nodes, Duration::from_secs(selection.timeout.max(1)));
+    let answers = query::status_all(&ssh, &nodes, Duration::from_secs(selection.options.timeout.max(1)));
     let took = started.elapsed();
     let healthy = answers.iter().all(|a| a.result.as_ref().is_ok_and(|r| r.status.errors == 0));
-    match selection.format {
+    match selection.options.format {
         super::Format::Json => {
             let value = serde_json::json!({
                 "took_ms": took.as_millis(),
@@ -196,7 +198,7 @@ fn answer_json(answer: &NodeAnswer) -> serde_json::Value {
 }
 
 fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let (_, nodes, ssh) = match load(&args.selection, err) {
+    let (_, nodes, ssh) = match load(&args.selection.options, &args.selection.nodes, err) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -213,26 +215,18 @@ fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             }
         }
     }
-    let answers = query::status_all(&ssh, &nodes, Duration::from_secs(args.selection.timeout.max(1)));
-    let mut unread = false;
-    for answer in &answers {
-        let bytes = answer.result.as_ref().map_err(Clone::clone).and_then(|a| {
-            a.status.config_bytes().ok_or_else(|| a.status.config_problem.clone().unwrap_or_else(|| "no config".into()))
-        });
-        match bytes {
-            Ok(bytes) => docs.push((answer.name.clone(), Document::parse(&decode(&bytes).text))),
-            Err(problem) => {
-                let _ = writeln!(err, "{}: not compared: {problem}", answer.name);
-                unread = true;
-            }
-        }
+    let answers = query::status_all(&ssh, &nodes, Duration::from_secs(args.selection.options.timeout.max(1)));
+    let (read, unread) = query::documents(&answers);
+    docs.extend(read);
+    for (name, problem) in &unread {
+        let _ = writeln!(err, "{name}: not compared: {problem}");
     }
     if docs.len() < 2 {
         let _ = writeln!(err, "error: fewer than two configs could be read: nothing to compare");
         return ExitCode::from(2);
     }
     let comparison = diff::compare(&docs);
-    match args.selection.format {
+    match args.selection.options.format {
         super::Format::Json => {
             let _ = writeln!(out, "{}", serde_json::to_string(&comparison).unwrap_or_default());
         }
@@ -240,7 +234,7 @@ fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
             let _ = out.write_all(crate::fleet::report::diff_text(&comparison, args.all).as_bytes());
         }
     }
-    if comparison.in_step() && !unread {
+    if comparison.in_step() && unread.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -249,18 +243,11 @@ fn diff(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
 
 fn push(args: &PushArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     use crate::fleet::push::{self, NodeResult, PushOptions};
-    let selection = Selection {
-        fleet: args.fleet.clone(),
-        ssh_config: args.ssh_config.clone(),
-        timeout: args.timeout,
-        format: args.format,
-        nodes: args.to.clone(),
-    };
-    let (inventory, targets, ssh) = match load(&selection, err) {
+    let (inventory, targets, ssh) = match load(&args.options, &args.to, err) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let timeout = Duration::from_secs(args.timeout.max(1));
+    let timeout = Duration::from_secs(args.options.timeout.max(1));
     let from_file = PathBuf::from(&args.from);
     let (source, source_name, source_node) = if from_file.is_file() {
         match std::fs::read(&from_file) {
@@ -290,7 +277,7 @@ fn push(args: &PushArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
         start_timeout: Duration::from_secs(args.start_timeout.max(1)),
         status_timeout: timeout,
     };
-    let text = args.format == super::Format::Text;
+    let text = args.options.format == super::Format::Text;
     let (lines, printed) = std::sync::mpsc::channel::<String>();
     let progress = move |name: &str, result: Option<&NodeResult>| {
         if !text {

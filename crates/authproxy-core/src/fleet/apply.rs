@@ -13,7 +13,7 @@ use super::protocol::{sha256_hex, ApplyOutcome, ApplyReport, ApplyRequest, Apply
 use crate::config::file::{self, Backup};
 use crate::config::{apply as apply_edits, decode, Document};
 use crate::schema::Platform;
-use crate::validate::{self, Options, Severity};
+use crate::validate::Severity;
 
 /// Carries out `request` on this node.
 #[must_use]
@@ -150,17 +150,7 @@ fn prepare(
         text = apply_edits(&text, &edits).map_err(|e| e.to_string())?;
     }
     let doc = Document::parse(&text);
-    let log_dir = crate::service::logs::log_dir(&doc, &context.install_dir);
-    let version = crate::service::version::detect(&context.install_dir, &log_dir, context.registry);
-    let options = Options {
-        platform: Some(Platform::host()),
-        install_dir: Some(context.install_dir.clone()),
-        encoding: Some(decoded.encoding),
-        protector: Some(context.protector),
-        proxy_version: version.map(|v| v.version),
-        ..Options::default()
-    };
-    let diagnostics = validate::validate(&doc, &options);
+    let (diagnostics, _) = super::node::validate_here(&doc, decoded.encoding, context);
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
     if let Some(first) = errors.first() {
         let at = doc.line_col(first.range.start);

@@ -66,11 +66,7 @@ pub fn entry<'a>(run: &'a PushRun, source: &[u8]) -> AuditEntry<'a> {
         crate::logfile::Timestamp { utc_micros: i64::try_from(now.as_micros()).unwrap_or(i64::MAX), offset_minutes: 0 };
     let user =
         ["USER", "USERNAME", "LOGNAME"].iter().find_map(|v| std::env::var(v).ok()).unwrap_or_else(|| "unknown".into());
-    let from_host = ["COMPUTERNAME", "HOSTNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok())
-        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok().map(|h| h.trim().to_owned()))
-        .unwrap_or_else(|| "unknown".into());
+    let from_host = super::node::hostname();
     AuditEntry { time: time.to_string(), user, from_host, source: &run.source, refused: &run.refused, nodes }
 }
 

@@ -56,16 +56,7 @@ pub fn status(context: &mut NodeContext<'_>) -> NodeStatus {
     let decoded = decode(&bytes);
     let doc = Document::parse(&decoded.text);
     let log_dir = crate::service::logs::log_dir(&doc, install);
-    let version = crate::service::version::detect(install, &log_dir, context.registry);
-    let options = Options {
-        platform: Some(platform),
-        install_dir: Some(install.clone()),
-        encoding: Some(decoded.encoding),
-        protector: Some(context.protector),
-        proxy_version: version.as_ref().map(|v| v.version),
-        ..Options::default()
-    };
-    let diagnostics = validate::validate(&doc, &options);
+    let (diagnostics, version) = validate_here(&doc, decoded.encoding, context);
     status.errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     status.warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     status.proxy_version = version.map(|v| format!("{} {}", v.version, v.source.describe()));
@@ -96,7 +87,29 @@ fn read_log(index: &LogIndex, status: &mut NodeStatus) {
         .collect();
 }
 
-fn hostname() -> String {
+/// Validates `doc` as this node's proxy would read it: this OS, this install, this machine's
+/// DPAPI and the installed version. Returns the findings and the version.
+pub(crate) fn validate_here(
+    doc: &Document,
+    encoding: crate::config::Encoding,
+    context: &NodeContext<'_>,
+) -> (Vec<crate::validate::Diagnostic>, Option<crate::service::version::KnownVersion>) {
+    let log_dir = crate::service::logs::log_dir(doc, &context.install_dir);
+    let version = crate::service::version::detect(&context.install_dir, &log_dir, context.registry);
+    let options = Options {
+        platform: Some(Platform::host()),
+        install_dir: Some(context.install_dir.clone()),
+        encoding: Some(encoding),
+        protector: Some(context.protector),
+        proxy_version: version.as_ref().map(|v| v.version),
+        ..Options::default()
+    };
+    (validate::validate(doc, &options), version)
+}
+
+/// This machine's host name.
+#[must_use]
+pub fn hostname() -> String {
     let from_env = std::env::var("COMPUTERNAME").or_else(|_| std::env::var("HOSTNAME")).ok();
     from_env
         .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())

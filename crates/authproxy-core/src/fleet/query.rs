@@ -231,6 +231,29 @@ fn parse_read_only(stdout: &[u8], os: NodeOs) -> (String, Option<Vec<u8>>) {
     }
 }
 
+/// Configs, each with its node's name.
+pub type NamedDocuments = Vec<(String, crate::config::Document)>;
+
+/// The configs `answers` carry, parsed, each with its node's name; and the nodes whose config
+/// could not be had, each with why.
+#[must_use]
+pub fn documents(answers: &[NodeAnswer]) -> (NamedDocuments, Vec<(String, String)>) {
+    let mut docs = Vec::new();
+    let mut unread = Vec::new();
+    for answer in answers {
+        let bytes = answer.result.as_ref().map_err(Clone::clone).and_then(|a| {
+            a.status.config_bytes().ok_or_else(|| a.status.config_problem.clone().unwrap_or_else(|| "no config".into()))
+        });
+        match bytes {
+            Ok(bytes) => {
+                docs.push((answer.name.clone(), crate::config::Document::parse(&crate::config::decode(&bytes).text)))
+            }
+            Err(why) => unread.push((answer.name.clone(), why)),
+        }
+    }
+    (docs, unread)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
